@@ -149,9 +149,9 @@ public final class LungCaseReader {
             throw new MalformedDataException(location, 0, null, "empty file; expected a header row");
         }
         if (stats.herbsWithoutDose > 0) {
-            LOG.warn("{}: kept {} herbs without a dose in {} rows, {} of them with two different doses"
+            LOG.warn("{}: kept {} herbs without a dose in {} of {} rows: {} given two different doses, {} given none"
                     + " (DoseMismatch.DROP_DOSE)", location, stats.herbsWithoutDose, stats.rowsWithoutDose.size(),
-                    stats.conflicting);
+                    cases.size(), stats.conflicting, stats.herbsWithoutDose - stats.conflicting);
         }
         if (stats.gramSpellings > 0) {
             LOG.info("{}: read {} doses written in G, g. or G. as grams", location, stats.gramSpellings);

@@ -120,10 +120,11 @@ public final class SmgcnReader {
             List<Entry> entries = new ArrayList<>();
             String sha256 = HashedLines.forEach(file, (lineNumber, raw) -> {
                 String line = raw.strip();
-                int space = line.lastIndexOf(' ');
                 if (line.isEmpty()) {
-                    throw new MalformedDataException(location, lineNumber, null, "empty line; expected 'name<space>id'");
+                    throw new MalformedDataException(location, lineNumber, null,
+                            "empty line; expected 'name<space>id'");
                 }
+                int space = line.lastIndexOf(' ');
                 if (space < 0) {
                     throw new MalformedDataException(location, lineNumber, null,
                             "expected 'name<space>id', found '" + raw + "'");

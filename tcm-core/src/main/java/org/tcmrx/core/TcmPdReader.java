@@ -222,18 +222,19 @@ public final class TcmPdReader {
             throw new MalformedDataException(location, 0, null, "empty file; expected a header row");
         }
         if (dropped.names > 0) {
-            LOG.warn("{}: dropped {} repeated names in {} rows of columns {}/{} (Duplicates.DROP_REPEATS)",
-                    location, dropped.names, dropped.rows.size(), names.symptomColumn, names.herbColumn);
+            LOG.warn("{}: dropped {} repeated names from {} of {} rows (columns {} and {}, Duplicates.DROP_REPEATS)",
+                    location, dropped.names, dropped.rows.size(), records(casesBySplit), names.symptomColumn,
+                    names.herbColumn);
         }
         Map<String, CaseSet> splits = new LinkedHashMap<>();
-        long records = 0;
-        for (Map.Entry<String, List<ClinicalCase>> e : casesBySplit.entrySet()) {
-            splits.put(e.getKey(), CaseSet.of(e.getKey(), e.getValue()));
-            records += e.getValue().size();
-        }
+        casesBySplit.forEach((name, cases) -> splits.put(name, CaseSet.of(name, cases)));
         DataSource source = new DataSource(NAME + "/" + FILE, file.toAbsolutePath().normalize().toString(), sha256,
-                records);
+                records(casesBySplit));
         return Dataset.of(NAME, splits, List.of(source));
+    }
+
+    private static long records(Map<String, List<ClinicalCase>> casesBySplit) {
+        return casesBySplit.values().stream().mapToLong(List::size).sum();
     }
 
     /** Counts what {@link Duplicates#DROP_REPEATS} dropped, for the log. */

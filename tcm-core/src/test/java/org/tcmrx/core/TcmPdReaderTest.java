@@ -252,7 +252,7 @@ class TcmPdReaderTest {
         void encoding() throws IOException {
             writeBytes(dir, "derived/tcmpd_named.tsv",
                     concat(HEADER + row("train", "头痛", "甘草") + "\n" + row("train", "头痛", ""), GBK_GANCAO, "\n"));
-            assertFails(":3: not valid UTF-8: byte 0xB8 at byte 34 of the line"
+            assertFails(":3: not valid UTF-8: byte 0xB8 at byte 48 of the line"
                     + " (is the file in GBK or another encoding?)");
         }
 

@@ -77,11 +77,7 @@ public record EvaluationResult(String ranker, String split, List<Integer> ks, Pr
      * @throws IllegalArgumentException when the result has no row at {@code k}; the message lists the cut-offs
      */
     public AggregateRow row(int k) {
-        int i = ks.indexOf(k);
-        if (i < 0) {
-            throw new IllegalArgumentException("result of '" + ranker + "' has no k=" + k + "; ks: " + ks);
-        }
-        return rows.get(i);
+        return rows.get(indexOf(k));
     }
 
     /**
@@ -107,8 +103,7 @@ public record EvaluationResult(String ranker, String split, List<Integer> ks, Pr
      */
     public double[] perCase(Metric metric, int k) {
         Checks.notNull(metric, "metric");
-        int i = ks.indexOf(k);
-        row(k);
+        int i = indexOf(k);
         if (!metric.perCaseMean()) {
             throw new IllegalArgumentException(metric + " has no per-case value: it is the harmonic mean of mean"
                     + " precision and mean recall");
@@ -153,6 +148,14 @@ public record EvaluationResult(String ranker, String split, List<Integer> ks, Pr
     public EvaluationResult withoutCases() {
         return new EvaluationResult(ranker, split, ks, convention, smgcnListLength, caseCount, rows, List.of(),
                 wallTimeMillis, provenance);
+    }
+
+    private int indexOf(int k) {
+        int i = ks.indexOf(k);
+        if (i < 0) {
+            throw new IllegalArgumentException("result of '" + ranker + "' has no k=" + k + "; ks: " + ks);
+        }
+        return i;
     }
 
     private void requireCases() {

@@ -1,7 +1,6 @@
 package org.tcmrx.eval;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.tcmrx.core.Herb;
@@ -25,9 +24,9 @@ import org.tcmrx.core.internal.Checks;
  *   <li>{@code HR@K = 1} when {@code hits@K ≥ 1}, else 0.</li>
  * </ul>
  *
- * <p>Every function throws {@link IllegalArgumentException} when {@code k < 1} (message
+ * <p>Every per-case function throws {@link IllegalArgumentException} when {@code k < 1} (message
  * {@code "k must be at least 1, got 0"}), when the truth is empty ({@code "truth must not be empty"}), or when the
- * ranking holds a herb twice.
+ * ranking holds a herb twice ({@code "ranking contains 甘草 twice"}).
  */
 public final class Metrics {
     /**
@@ -256,14 +255,8 @@ public final class Metrics {
      */
     static boolean[] relevance(List<Herb> ranking, Set<Herb> truth, int length) {
         Checks.positiveK(length);
-        Checks.notNull(ranking, "ranking");
+        Checks.uniqueList(ranking, "ranking");
         checkTruth(truth);
-        Set<Herb> seen = new HashSet<>();
-        for (Herb h : ranking) {
-            if (!seen.add(Checks.notNull(h, "ranking herb"))) {
-                throw new IllegalArgumentException("ranking contains " + h + " twice");
-            }
-        }
         return relevanceUnchecked(ranking, truth, length);
     }
 

@@ -233,10 +233,7 @@ public final class RankerEvaluator {
         }
         // Ranking guarantees distinct herbs and the prescription a non-empty truth, so no check is repeated here.
         Set<Herb> truth = c.prescription().herbSet();
-        boolean[] rel = new boolean[size];
-        for (int i = 0; i < size; i++) {
-            rel[i] = truth.contains(ranking.entries().get(i).herb());
-        }
+        boolean[] rel = Metrics.relevanceUnchecked(ranking.herbs(), truth, depth);
         return new CaseResult(c.id(), truth.size(), size,
                 Metrics.score(rel, truth.size(), ks, convention, smgcnListLength));
     }

@@ -45,22 +45,26 @@ public final class Tables {
     }
 
     /**
-     * Lays out a Markdown table, the first column left-aligned and the others right-aligned; {@code |} in a cell is
-     * escaped.
+     * Lays out a Markdown table: the first {@code labelColumns} columns left-aligned, the others (numbers)
+     * right-aligned; {@code |} in a cell is escaped.
      *
      * @param header the column titles
      * @param rows the cells, each row as long as the header
+     * @param labelColumns how many leading columns hold labels rather than numbers
      * @return the table, each line ending with a newline
      */
-    public static String markdown(List<String> header, List<List<String>> rows) {
+    public static String markdown(List<String> header, List<List<String>> rows, int labelColumns) {
         StringBuilder sb = new StringBuilder();
         markdownLine(sb, header);
-        sb.append("|---|");
-        for (int i = 1; i < header.size(); i++) {
-            sb.append("---:|");
+        sb.append('|');
+        for (int i = 0; i < header.size(); i++) {
+            sb.append(i < labelColumns ? "---|" : "---:|");
         }
         sb.append('\n');
         for (List<String> row : rows) {
+            if (row.size() != header.size()) {
+                throw new IllegalArgumentException("row has " + row.size() + " cells, header " + header.size());
+            }
             markdownLine(sb, row);
         }
         return sb.toString();
