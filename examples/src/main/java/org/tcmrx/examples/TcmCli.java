@@ -35,9 +35,25 @@ public final class TcmCli implements Runnable {
      * @return the exit code
      */
     public static int run(String... args) {
+        return run(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
+    }
+
+    /**
+     * Runs the command line with the given output streams, without exiting.
+     *
+     * @param out where results go
+     * @param err where usage errors and failures go
+     * @param args the arguments
+     * @return the exit code
+     */
+    public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         // libtorch comes from the native jar on the class path; never download it.
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
         return new CommandLine(new TcmCli())
+                .registerConverter(DataFormat.class, DataFormat::parse)
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setOut(out)
+                .setErr(err)
                 .setExecutionExceptionHandler(new Failures())
                 .execute(args);
     }
