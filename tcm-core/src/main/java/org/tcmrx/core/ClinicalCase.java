@@ -33,6 +33,15 @@ public record ClinicalCase(
     /**
      * Validates and copies the case.
      *
+     * @param id the record's id, unique within its data set
+     * @param symptoms the symptoms, no symptom twice (may be empty only when {@code text} is given)
+     * @param text free-text description (e.g. the classical clause), or null
+     * @param tongue the tongue findings (舌象), or null
+     * @param pulse the pulse findings (脉象), or null
+     * @param syndromes the syndrome differentiation (证候), possibly empty
+     * @param prescription the prescription given
+     * @param formula the name of the formula (方名) when the record is a named formula, or null
+     * @param source where the record comes from (book and chapter, or file and line), or null
      * @throws IllegalArgumentException when the id is blank, the prescription is missing, a symptom or syndrome
      *     appears twice, or there is neither a symptom nor a text
      */

@@ -14,6 +14,10 @@ public record DataSource(String name, String location, String sha256, long recor
     /**
      * Validates the record.
      *
+     * @param name a short name, e.g. {@code smgcn/train.txt}
+     * @param location the path or resource it was read from
+     * @param sha256 the lower-case hex SHA-256 of its bytes
+     * @param records how many records were read from it
      * @throws IllegalArgumentException when a field is blank or the count is negative
      */
     public DataSource {

@@ -13,6 +13,8 @@ public record Dose(double amount, String unit) {
     /**
      * Validates the dose.
      *
+     * @param amount the amount, finite and greater than zero
+     * @param unit the unit, non-blank
      * @throws IllegalArgumentException when the amount is not a positive finite number or the unit is blank
      */
     public Dose {

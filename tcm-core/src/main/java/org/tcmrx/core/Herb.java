@@ -14,6 +14,7 @@ public record Herb(String name) implements Comparable<Herb> {
     /**
      * Validates the name.
      *
+     * @param name the herb's name, non-blank and without surrounding white space
      * @throws IllegalArgumentException when the name is null, blank or has surrounding white space
      */
     public Herb {

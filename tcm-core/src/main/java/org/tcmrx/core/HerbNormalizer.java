@@ -65,6 +65,9 @@ public final class HerbNormalizer {
         /**
          * Validates the rule.
          *
+         * @param written the form as written
+         * @param canonical the herb it is mapped to
+         * @param reason why the two are the same herb
          * @throws IllegalArgumentException when a field is blank or the rule maps a name to itself
          */
         public Rule {
@@ -87,6 +90,10 @@ public final class HerbNormalizer {
     public record Normalization(String written, Herb herb, List<String> steps) {
         /**
          * Copies the steps.
+         *
+         * @param written the name as given
+         * @param herb the normalized herb
+         * @param steps what changed, in order
          */
         public Normalization {
             steps = List.copyOf(steps);

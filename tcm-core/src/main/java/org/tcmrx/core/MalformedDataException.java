@@ -7,9 +7,13 @@ package org.tcmrx.core;
 public final class MalformedDataException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The file or resource name. */
     private final String location;
+    /** The 1-based line, or 0. */
     private final long line;
+    /** The field concerned, or null. */
     private final String field;
+    /** What is wrong, without the location. */
     private final String problem;
 
     /**

@@ -20,6 +20,8 @@ public record Prescription(List<Herb> herbs, Map<Herb, Dose> doses) {
     /**
      * Validates and copies the prescription.
      *
+     * @param herbs the herbs, at least one, no herb twice
+     * @param doses the doses of some or all of the herbs (empty when the source gives none)
      * @throws IllegalArgumentException when there is no herb, a herb appears twice, or a dose is given for a herb that
      *     is not prescribed
      */

@@ -22,6 +22,12 @@ public record Provenance(String producer, String version, Instant created, Long 
     /**
      * Validates and copies the record.
      *
+     * @param producer the component that produced it, e.g. {@code RankerEvaluator}
+     * @param version the TCM-Rx version
+     * @param created when it was produced
+     * @param seed the random seed, or null when nothing random happened
+     * @param parameters the settings, sorted by name
+     * @param data the input files
      * @throws IllegalArgumentException when a required field is missing
      */
     public Provenance {

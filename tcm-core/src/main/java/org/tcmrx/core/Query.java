@@ -17,6 +17,11 @@ public record Query(List<Symptom> symptoms, String text, String tongue, String p
     /**
      * Validates and copies the query.
      *
+     * @param symptoms the symptoms, no symptom twice (may be empty when {@code text} is given)
+     * @param text free-text description of the case, or null
+     * @param tongue the tongue findings (舌象), or null
+     * @param pulse the pulse findings (脉象), or null
+     * @param syndromes the syndrome differentiation (证候), possibly empty
      * @throws IllegalArgumentException when a symptom appears twice, or there is neither a symptom nor a text
      */
     public Query {

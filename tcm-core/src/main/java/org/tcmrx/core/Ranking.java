@@ -12,6 +12,7 @@ public record Ranking(List<ScoredHerb> entries) {
     /**
      * Validates and copies the ranking.
      *
+     * @param entries the herbs with their scores, best first, no herb twice
      * @throws IllegalArgumentException when a herb appears twice or the scores increase down the list
      */
     public Ranking {

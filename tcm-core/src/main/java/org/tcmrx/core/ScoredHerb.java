@@ -13,6 +13,8 @@ public record ScoredHerb(Herb herb, double score) {
     /**
      * Validates the entry.
      *
+     * @param herb the herb
+     * @param score the score, not NaN
      * @throws IllegalArgumentException when the herb is null or the score is NaN
      */
     public ScoredHerb {

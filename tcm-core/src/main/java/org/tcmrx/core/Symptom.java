@@ -13,6 +13,7 @@ public record Symptom(String name) implements Comparable<Symptom> {
     /**
      * Validates the name.
      *
+     * @param name the symptom's name, non-blank and without surrounding white space
      * @throws IllegalArgumentException when the name is null, blank or has surrounding white space
      */
     public Symptom {

@@ -21,6 +21,14 @@ public record AggregateRow(int k, double precision, double recall, double f1OfMe
     /**
      * Validates the row.
      *
+     * @param k the cut-off
+     * @param precision mean {@code P@K}
+     * @param recall mean {@code R@K}
+     * @param f1OfMeans {@code 2·P̄·R̄ / (P̄ + R̄)}, 0 when both are 0 ({@link Metric#F1_OF_MEANS})
+     * @param meanF1 the mean of per-case {@code F1@K} ({@link Metric#MEAN_F1})
+     * @param ndcg mean standard {@code NDCG@K}
+     * @param ndcgSmgcn mean {@code NDCG@K} as SMGCN's code computes it
+     * @param hitRate the share of cases with at least one hit
      * @throws IllegalArgumentException when {@code k < 1}
      */
     public AggregateRow {

@@ -21,6 +21,15 @@ public record BootstrapInterval(String ranker, String split, Metric metric, int 
     /**
      * Validates the record.
      *
+     * @param ranker the ranker's name
+     * @param split the split's name
+     * @param metric the metric
+     * @param k the cut-off
+     * @param cases how many cases were resampled
+     * @param level the confidence level, e.g. 0.95
+     * @param resamples how many bootstrap samples were drawn
+     * @param seed the random seed
+     * @param interval the metric on the split and its interval
      * @throws IllegalArgumentException when a field is missing or out of range
      */
     public BootstrapInterval {

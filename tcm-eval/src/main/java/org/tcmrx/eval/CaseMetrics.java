@@ -17,6 +17,14 @@ public record CaseMetrics(int k, int hits, double precision, double recall, doub
     /**
      * Validates the values.
      *
+     * @param k the cut-off
+     * @param hits the true herbs among the first {@code k}
+     * @param precision {@code P@K} under the evaluation's {@link PrecisionConvention}
+     * @param recall {@code R@K}
+     * @param f1 this case's {@code F1@K}, the harmonic mean of its precision and recall
+     * @param ndcg the standard {@code NDCG@K}
+     * @param ndcgSmgcn {@code NDCG@K} as SMGCN's code computes it
+     * @param hitRate 1 when there is at least one hit, else 0
      * @throws IllegalArgumentException when {@code k < 1}, {@code hits < 0} or a value is outside [0, 1]
      */
     public CaseMetrics {

@@ -16,6 +16,10 @@ public record CaseResult(String caseId, int truthSize, int ranked, List<CaseMetr
     /**
      * Validates and copies the record.
      *
+     * @param caseId the case's id
+     * @param truthSize how many herbs the case's prescription has
+     * @param ranked how many herbs the ranker returned
+     * @param metrics the metrics at each cut-off, in the evaluation's order of cut-offs
      * @throws IllegalArgumentException when the id is blank, {@code truthSize < 1}, {@code ranked < 0}, or there is
      *     no metric
      */

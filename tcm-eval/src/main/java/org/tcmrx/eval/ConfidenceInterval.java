@@ -11,6 +11,9 @@ public record ConfidenceInterval(double estimate, double lower, double upper) {
     /**
      * Validates the bounds.
      *
+     * @param estimate the value on the full sample
+     * @param lower the lower bound
+     * @param upper the upper bound
      * @throws IllegalArgumentException when a value is NaN or {@code lower > upper}
      */
     public ConfidenceInterval {

@@ -48,6 +48,11 @@ public final class EvaluationReport {
         /**
          * Validates and copies the document.
          *
+         * @param provenance what produced the report
+         * @param notes the conventions used, in words
+         * @param results the results, without per-case values unless the report keeps them
+         * @param comparisons the paired bootstrap comparisons
+         * @param intervals the single-ranker bootstrap intervals
          * @throws IllegalArgumentException when a field is missing
          */
         public Document {

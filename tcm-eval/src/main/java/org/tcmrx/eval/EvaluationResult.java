@@ -26,6 +26,16 @@ public record EvaluationResult(String ranker, String split, List<Integer> ks, Pr
     /**
      * Validates and copies the result.
      *
+     * @param ranker the ranker's name
+     * @param split the split's name
+     * @param ks the cut-offs, ascending
+     * @param convention the precision convention
+     * @param smgcnListLength the list length {@code L} of SMGCN's NDCG
+     * @param caseCount how many cases were evaluated
+     * @param rows one aggregate row per cut-off, in the order of {@code ks}
+     * @param cases the per-case values in split order, or an empty list when dropped
+     * @param wallTimeMillis how long the evaluation took, ranking included
+     * @param provenance what produced the result
      * @throws IllegalArgumentException when a field is missing, the cut-offs are not ascending, the rows or cases do
      *     not match the cut-offs, or the number of cases is wrong
      */
