@@ -34,10 +34,7 @@ public final class CoOccurrenceRanker implements HerbRanker {
     @Override
     public Ranking rank(Query query, int k) {
         Checks.notNull(query, "query");
-        Checks.positiveK(k);
-        double[] scores = new double[counts.popularity.length];
-        counts.addConditional(query.symptoms(), scores);
-        return counts.top(scores, k);
+        return counts.top(counts.coOccurrence(query.symptoms()), Checks.positiveK(k));
     }
 
     @Override

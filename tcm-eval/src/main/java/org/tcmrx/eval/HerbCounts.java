@@ -69,19 +69,18 @@ final class HerbCounts {
         return ids;
     }
 
-    /** Adds P(h|s) of every known symptom to {@code scores}; returns how many symptoms were known. */
-    int addConditional(Collection<Symptom> symptoms, double[] scores) {
-        int known = 0;
+    /** Returns the CoOcc scores Σ_s P(h|s) over the known symptoms, one per herb id. */
+    double[] coOccurrence(Collection<Symptom> symptoms) {
+        double[] scores = new double[popularity.length];
         for (Symptom s : symptoms) {
             double[] row = conditional.get(s);
             if (row != null) {
-                known++;
                 for (int h = 0; h < row.length; h++) {
                     scores[h] += row[h];
                 }
             }
         }
-        return known;
+        return scores;
     }
 
     /**

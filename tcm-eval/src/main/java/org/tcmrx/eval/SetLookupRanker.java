@@ -82,8 +82,7 @@ public final class SetLookupRanker implements HerbRanker {
     public Ranking rank(Query query, int k) {
         Checks.notNull(query, "query");
         Checks.positiveK(k);
-        double[] scores = new double[counts.popularity.length];
-        counts.addConditional(query.symptoms(), scores);
+        double[] scores = counts.coOccurrence(query.symptoms());
         double[] exact = exactSets.get(new HashSet<>(query.symptoms()));
         if (exact != null) {
             for (int h = 0; h < scores.length; h++) {
