@@ -168,6 +168,31 @@ class RankerEvaluatorTest {
     }
 
     @Nested
+    @DisplayName("ties")
+    class Ties {
+        @Test
+        @DisplayName("tied scores are scored in the order the ranker returns them: list order decides")
+        void listOrderDecides() {
+            // T = {B}; the ranker gives A and B the same score. With A first, B is a hit at rank 2 only.
+            CaseSet split = CaseSet.of("t", List.of(caseOf("c", "B")));
+            Ranking aFirst = new Ranking(List.of(new org.tcmrx.core.ScoredHerb(EvaluatorFixtures.h("A"), 1),
+                    new org.tcmrx.core.ScoredHerb(EvaluatorFixtures.h("B"), 1)));
+            Ranking bFirst = new Ranking(List.of(new org.tcmrx.core.ScoredHerb(EvaluatorFixtures.h("B"), 1),
+                    new org.tcmrx.core.ScoredHerb(EvaluatorFixtures.h("A"), 1)));
+            RankerEvaluator evaluator = RankerEvaluator.builder().optKs(1, 2).build();
+            EvaluationResult a = evaluator.evaluate((q, k) -> aFirst.top(k), split);
+            EvaluationResult b = evaluator.evaluate((q, k) -> bFirst.top(k), split);
+            assertThat(a.value(Metric.PRECISION, 1)).isZero();
+            assertThat(b.value(Metric.PRECISION, 1)).isEqualTo(1.0);
+            assertThat(a.value(Metric.PRECISION, 2)).isEqualTo(0.5);
+            assertThat(b.value(Metric.PRECISION, 2)).isEqualTo(0.5);
+            // NDCG@2: 1/log2(3) for the hit at rank 2, against 1 at rank 1.
+            assertThat(a.value(Metric.NDCG, 2)).isCloseTo(1 / LOG2_3, EXACT);
+            assertThat(b.value(Metric.NDCG, 2)).isCloseTo(1.0, EXACT);
+        }
+    }
+
+    @Nested
     @DisplayName("errors")
     class Errors {
         private HerbRanker failingOn(String... ids) {
