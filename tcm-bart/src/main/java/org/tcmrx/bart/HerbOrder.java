@@ -11,5 +11,11 @@ public enum HerbOrder {
      */
     FREQUENCY,
     /** The order the source wrote them in (classical formulas list the chief herb, 君, first). */
-    AS_WRITTEN
+    AS_WRITTEN,
+    /**
+     * A fresh random order for every example in every epoch (seeded). The decoder then cannot rely on an order, and
+     * its first-step distribution estimates how likely each herb is to belong to the prescription, which is what a
+     * ranking needs.
+     */
+    RANDOM
 }

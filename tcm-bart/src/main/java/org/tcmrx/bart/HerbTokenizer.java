@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.tcmrx.core.ClinicalCase;
 import org.tcmrx.core.Herb;
 import org.tcmrx.core.HerbVocabulary;
@@ -151,17 +152,45 @@ public final class HerbTokenizer {
      *
      * @param herbs the prescription's herbs, as written
      * @return the label ids
-     * @throws IllegalArgumentException when a herb is not in the vocabulary (targets must come from training data)
+     * @throws IllegalArgumentException when a herb is not in the vocabulary (targets must come from training data),
+     *     or the order is {@link HerbOrder#RANDOM} (use {@link #encodeHerbs(List, Random)})
      */
     public int[] encodeHerbs(List<Herb> herbs) {
-        int[] out = new int[herbs.size() + 1];
-        for (int i = 0; i < herbs.size(); i++) {
+        if (order == HerbOrder.RANDOM) {
+            throw new IllegalArgumentException("HerbOrder.RANDOM needs a random generator");
+        }
+        return encodeHerbs(herbs, null);
+    }
+
+    /**
+     * Encodes the target herbs as {@code herbs... </s>} in this tokenizer's {@link HerbOrder}, shuffling with
+     * {@code rng} under {@link HerbOrder#RANDOM}.
+     *
+     * @param herbs the prescription's herbs, as written
+     * @param rng the generator for {@link HerbOrder#RANDOM}; ignored by the other orders
+     * @return the label ids
+     * @throws IllegalArgumentException when a herb is not in the vocabulary
+     */
+    public int[] encodeHerbs(List<Herb> herbs, Random rng) {
+        int n = herbs.size();
+        int[] out = new int[n + 1];
+        for (int i = 0; i < n; i++) {
             out[i] = herbId(herbs.get(i));
         }
-        if (order == HerbOrder.FREQUENCY) {
-            Arrays.sort(out, 0, herbs.size());
+        switch (order) {
+            case FREQUENCY -> Arrays.sort(out, 0, n);
+            case RANDOM -> {
+                Checks.notNull(rng, "rng");
+                for (int i = n - 1; i > 0; i--) {
+                    int j = rng.nextInt(i + 1);
+                    int t = out[i];
+                    out[i] = out[j];
+                    out[j] = t;
+                }
+            }
+            case AS_WRITTEN -> { }
         }
-        out[herbs.size()] = EOS;
+        out[n] = EOS;
         return out;
     }
 

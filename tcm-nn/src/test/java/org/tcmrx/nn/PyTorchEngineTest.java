@@ -1,4 +1,4 @@
-package org.tcmrx.lora;
+package org.tcmrx.nn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,0 +1,249 @@
+package org.tcmrx.bart;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.tcmrx.core.HerbRanker;
+import org.tcmrx.core.Provenance;
+import org.tcmrx.core.Query;
+import org.tcmrx.core.Ranking;
+import org.tcmrx.core.ScoredHerb;
+import org.tcmrx.core.internal.AtomicFiles;
+import org.tcmrx.core.internal.Checks;
+import org.tcmrx.core.internal.Json;
+
+/**
+ * A BART trained symptom → herb as a {@link HerbRanker}: the encoder reads the query's findings, and the decoder's
+ * distributions over herb tokens (never over findings or specials, never a herb twice) score the herbs.
+ *
+ * <p>A model folder holds {@code config.json} and {@code model.safetensors} (Hugging Face's layout), the
+ * {@link HerbTokenizer} files, and {@code provenance.json}. Ranking calls are serialised: libtorch already uses every
+ * core within one call.
+ */
+public final class BartHerbRanker implements HerbRanker, AutoCloseable {
+    /** The provenance file of a model folder. */
+    public static final String PROVENANCE_FILE = "provenance.json";
+
+    private final BartModel model;
+    private final HerbTokenizer tokenizer;
+    private final HerbScoring scoring;
+    private final NDManager manager;
+    private final AutoCloseable owned;
+
+    private BartHerbRanker(BartModel model, HerbTokenizer tokenizer, HerbScoring scoring, AutoCloseable owned) {
+        if (model.config().vocabSize() != tokenizer.size()) {
+            throw new IllegalArgumentException("the model's vocab_size " + model.config().vocabSize()
+                    + " differs from the tokenizer's " + tokenizer.size() + " tokens");
+        }
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.scoring = Checks.notNull(scoring, "scoring");
+        this.manager = NDManager.newBaseManager(model.device());
+        this.owned = owned;
+    }
+
+    /** A ranker over a model someone else owns (closing it closes only its own scratch manager). */
+    static BartHerbRanker view(BartModel model, HerbTokenizer tokenizer, HerbScoring scoring) {
+        return new BartHerbRanker(model, tokenizer, scoring, null);
+    }
+
+    /** A ranker that owns the model and one more resource (the trained parameters' store). */
+    static BartHerbRanker owning(BartModel model, HerbTokenizer tokenizer, HerbScoring scoring,
+            AutoCloseable extra) {
+        return new BartHerbRanker(model, tokenizer, scoring, () -> {
+            try (AutoCloseable e = extra; BartModel m = model) {
+                // closes the model, then the extra resource
+            }
+        });
+    }
+
+    /**
+     * Wraps a model and its tokenizer; the ranker closes the model when it is closed.
+     *
+     * @param model a BART whose vocabulary is the tokenizer's
+     * @param tokenizer the tokenizer it was trained with
+     * @param scoring how herbs are scored
+     * @return the ranker
+     * @throws IllegalArgumentException when the vocabulary sizes differ
+     */
+    public static BartHerbRanker of(BartModel model, HerbTokenizer tokenizer, HerbScoring scoring) {
+        return new BartHerbRanker(Checks.notNull(model, "model"), Checks.notNull(tokenizer, "tokenizer"), scoring,
+                model);
+    }
+
+    /**
+     * Loads a ranker saved by {@link #save(Path, Provenance)}.
+     *
+     * @param dir the model folder
+     * @param scoring how herbs are scored
+     * @param device where the weights go
+     * @return the ranker
+     * @throws IOException when a file cannot be read
+     */
+    public static BartHerbRanker load(Path dir, HerbScoring scoring, Device device) throws IOException {
+        HerbTokenizer tokenizer = HerbTokenizer.load(dir);
+        BartModel model = BartModel.load(dir, device);
+        try {
+            return new BartHerbRanker(model, tokenizer, scoring, model);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Writes the model, the tokenizer and the provenance into a folder.
+     *
+     * @param dir the folder, created when missing
+     * @param provenance what produced the model
+     * @throws IOException when writing fails
+     */
+    public void save(Path dir, Provenance provenance) throws IOException {
+        model.save(dir);
+        tokenizer.save(dir);
+        AtomicFiles.writeString(dir.resolve(PROVENANCE_FILE),
+                Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(provenance) + "\n");
+    }
+
+    @Override
+    public synchronized Ranking rank(Query query, int k) {
+        Checks.notNull(query, "query");
+        Checks.positiveK(k);
+        int herbs = tokenizer.size() - tokenizer.herbStart();
+        int wanted = Math.min(k, herbs);
+        double[] scores = new double[herbs];
+        try (NDManager scope = manager.newSubManager()) {
+            int[] ids = tokenizer.encodeQuery(query);
+            NDArray inputIds = scope.create(Arrays.stream(ids).asLongStream().toArray(), new Shape(1, ids.length));
+            NDArray mask = scope.ones(new Shape(1, ids.length), ai.djl.ndarray.types.DataType.INT64);
+            NDArray encoded = model.encode(inputIds, mask); // [1, S, C]
+            if (scoring == HerbScoring.FIRST_STEP) {
+                float[] p = herbProbabilities(decodeOne(scope, encoded, mask, null, model.config()
+                        .decoderStartTokenId()));
+                for (int h = 0; h < herbs; h++) {
+                    scores[h] = p[h];
+                }
+            } else {
+                greedySum(scope, encoded, mask, wanted, scores);
+            }
+        }
+        return top(scores, wanted);
+    }
+
+    /** Greedy decoding without repeats; each step adds its herb probabilities to the scores. */
+    private void greedySum(NDManager scope, NDArray encoded, NDArray mask, int steps, double[] scores) {
+        boolean[] emitted = new boolean[scores.length];
+        try (BartCache cache = model.newCache(scope)) {
+            long next = model.config().decoderStartTokenId();
+            for (int step = 0; step < steps; step++) {
+                float[] p = herbProbabilities(decodeOne(scope, encoded, mask, cache, next));
+                int best = -1;
+                for (int h = 0; h < p.length; h++) {
+                    if (!emitted[h]) {
+                        scores[h] += p[h];
+                        if (best < 0 || p[h] > p[best]) {
+                            best = h;
+                        }
+                    }
+                }
+                emitted[best] = true;
+                next = tokenizer.herbStart() + best;
+            }
+        }
+    }
+
+    /** Runs one decoder step and returns the logits of the last position, {@code [V]}, as floats. */
+    private float[] decodeOne(NDManager scope, NDArray encoded, NDArray mask, BartCache cache, long token) {
+        try (NDManager step = scope.newSubManager()) {
+            NDArray input = step.create(new long[] {token}, new Shape(1, 1));
+            NDArray logits = model.decode(input, encoded, mask, cache); // [1, 1, V]
+            return logits.get(new NDIndex("0, -1, {}:", tokenizer.herbStart())).toFloatArray();
+        }
+    }
+
+    /** Softmax over the herb tokens only: findings and specials are never recommended. */
+    private static float[] herbProbabilities(float[] herbLogits) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : herbLogits) {
+            max = Math.max(max, v);
+        }
+        double sum = 0;
+        double[] e = new double[herbLogits.length];
+        for (int i = 0; i < e.length; i++) {
+            e[i] = Math.exp(herbLogits[i] - max);
+            sum += e[i];
+        }
+        float[] p = new float[e.length];
+        for (int i = 0; i < e.length; i++) {
+            p[i] = (float) (e[i] / sum);
+        }
+        return p;
+    }
+
+    /** The best {@code k} herbs, ties by token id (that is, by training frequency). */
+    private Ranking top(double[] scores, int k) {
+        Integer[] order = new Integer[scores.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> scores[a] != scores[b] ? Double.compare(scores[b], scores[a]) : a - b);
+        List<ScoredHerb> entries = new ArrayList<>(k);
+        for (int i = 0; i < k; i++) {
+            entries.add(new ScoredHerb(tokenizer.herb(tokenizer.herbStart() + order[i]), scores[order[i]]));
+        }
+        return new Ranking(entries);
+    }
+
+    /**
+     * Returns the model.
+     *
+     * @return the model
+     */
+    public BartModel model() {
+        return model;
+    }
+
+    /**
+     * Returns the tokenizer.
+     *
+     * @return the tokenizer
+     */
+    public HerbTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /**
+     * Returns how herbs are scored.
+     *
+     * @return the scoring
+     */
+    public HerbScoring scoring() {
+        return scoring;
+    }
+
+    @Override
+    public String name() {
+        return "BART";
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+        if (owned != null) {
+            try {
+                owned.close();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException("closing the ranker's model failed", e);
+            }
+        }
+    }
+}
