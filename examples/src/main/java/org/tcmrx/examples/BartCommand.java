@@ -86,11 +86,14 @@ final class BartCommand implements Callable<Integer> {
         CaseSet valid = data.hasSplit(Dataset.VALID) ? data.split(Dataset.VALID) : CaseSet.of("valid", List.of());
         CaseSet test = data.split(Dataset.TEST);
         stdout.println("Data: " + DataOptions.describe(data, dataOptions.data));
-        BartHerbTrainingConfig base = BartHerbTrainingConfig.defaults().withSize(dModel, layers, ffn, epochs, batch);
-        base = new BartHerbTrainingConfig(base.dModel(), base.layers(), base.heads(), base.ffnDim(),
-                base.maxPositions(), order, base.tongueAndPulse(), scoring, base.epochs(), base.batchSize(), lr,
-                base.warmupRatio(), base.weightDecay(), base.labelSmoothing(), base.maxGradNorm(), base.patience(),
-                base.seed());
+        BartHerbTrainingConfig base = BartHerbTrainingConfig.builder()
+                .optSize(dModel, layers, 4, ffn)
+                .optEpochs(epochs)
+                .optBatchSize(batch)
+                .optOptimizer(lr, 0.05, 0.01)
+                .optHerbOrder(order)
+                .optScoring(scoring)
+                .build();
         stdout.println("Settings: " + base);
 
         RankerEvaluator evaluator = RankerEvaluator.builder().optKs(5, 10, 20).optThreads(1).build();

@@ -72,6 +72,14 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Also write report.json and report.md here.")
     Path out;
 
+    @Option(names = "--bart", paramLabel = "DIR",
+            description = "Also evaluate a BART herb ranker saved by `tcm bart` (its model folder).")
+    Path bart;
+
+    @Option(names = "--bart-scoring", paramLabel = "SCORING", defaultValue = "FIRST_STEP",
+            description = "How the BART ranker scores herbs: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
+    org.tcmrx.bart.HerbScoring bartScoring;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
@@ -102,6 +110,15 @@ final class EvalCommand implements Callable<Integer> {
             timings.add(String.format("%-16s fit %7.3f s   ranked %,d queries in %.3f s (%,.0f queries/s)",
                     ranker.name(), fitNanos / 1e9, test.size(), result.wallTimeMillis() / 1e3,
                     test.size() / Math.max(result.wallTimeMillis() / 1e3, 1e-9)));
+        }
+        if (bart != null) {
+            try (org.tcmrx.bart.BartHerbRanker ranker = org.tcmrx.bart.BartHerbRanker.load(bart, bartScoring,
+                    ai.djl.Device.cpu())) {
+                EvaluationResult result = evaluator.evaluate(ranker, dataset, evalSplit);
+                results.add(result);
+                timings.add(String.format("%-16s loaded from %s, %s; ranked %,d queries in %.3f s", ranker.name(),
+                        bart, bartScoring, test.size(), result.wallTimeMillis() / 1e3));
+            }
         }
         stdout.println(EvaluationReport.toTextTable(results));
         stdout.println("Precision: " + convention + "; F1 = harmonic mean of mean P and mean R; NDCG standard.");

@@ -49,6 +49,24 @@ class EvalCommandTest {
         }
     }
 
+    @Test
+    @DisplayName("evaluates a saved BART ranker beside the baselines")
+    void bart(@TempDir Path dir) throws IOException {
+        org.tcmrx.core.Dataset corpus = org.tcmrx.core.EmbeddedCorpus.load();
+        org.tcmrx.bart.BartHerbTrainingConfig config = org.tcmrx.bart.BartHerbTrainingConfig.builder()
+                .optSize(32, 1, 4, 64).optEpochs(2).optBatchSize(32).build();
+        org.tcmrx.bart.BartHerbTrainer.Trained trained = org.tcmrx.bart.BartHerbTrainer.train(
+                corpus.split("train"), corpus.split("valid"), config, dir.resolve("work"),
+                org.tcmrx.core.Progress.NONE, java.util.List.of());
+        try (org.tcmrx.bart.BartHerbRanker ranker = trained.ranker()) {
+            ranker.save(dir.resolve("model"), trained.provenance());
+        }
+        Run r = run("eval", "--ranker", "toppop", "--bootstrap", "0", "-k", "5", "--bart",
+                dir.resolve("model").toString(), "--bart-scoring", "GREEDY_SUM");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("BART ", "GREEDY_SUM");
+    }
+
     @Nested
     @DisplayName("reports caller mistakes clearly")
     class Mistakes {

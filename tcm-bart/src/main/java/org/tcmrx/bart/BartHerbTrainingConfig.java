@@ -94,26 +94,220 @@ public record BartHerbTrainingConfig(int dModel, int layers, int heads, int ffnD
      * @return the settings
      */
     public BartHerbTrainingConfig withSeed(long newSeed) {
-        return new BartHerbTrainingConfig(dModel, layers, heads, ffnDim, maxPositions, herbOrder, tongueAndPulse,
-                scoring, epochs, batchSize, learningRate, warmupRatio, weightDecay, labelSmoothing, maxGradNorm,
-                patience, newSeed);
+        return toBuilder().optSeed(newSeed).build();
     }
 
     /**
-     * Returns these settings with another size and length, for small tests and the embedded corpus.
+     * Returns a builder holding these settings.
      *
-     * @param newDModel the width
-     * @param newLayers layers per side
-     * @param newFfnDim feed-forward width
-     * @param newEpochs epochs
-     * @param newBatchSize batch size
-     * @return the settings
+     * @return the builder
      */
-    public BartHerbTrainingConfig withSize(int newDModel, int newLayers, int newFfnDim, int newEpochs,
-            int newBatchSize) {
-        return new BartHerbTrainingConfig(newDModel, newLayers, heads, newFfnDim, maxPositions, herbOrder,
-                tongueAndPulse, scoring, newEpochs, newBatchSize, learningRate, warmupRatio, weightDecay,
-                labelSmoothing, maxGradNorm, patience, seed);
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /**
+     * Returns a builder holding the defaults.
+     *
+     * @return the builder
+     */
+    public static Builder builder() {
+        return defaults().toBuilder();
+    }
+
+    /** Builds a {@link BartHerbTrainingConfig}; every setting is optional and validated in {@link #build()}. */
+    public static final class Builder {
+        private int dModel;
+        private int layers;
+        private int heads;
+        private int ffnDim;
+        private int maxPositions;
+        private HerbOrder herbOrder;
+        private boolean tongueAndPulse;
+        private HerbScoring scoring;
+        private int epochs;
+        private int batchSize;
+        private double learningRate;
+        private double warmupRatio;
+        private double weightDecay;
+        private double labelSmoothing;
+        private double maxGradNorm;
+        private int patience;
+        private long seed;
+
+        private Builder(BartHerbTrainingConfig c) {
+            dModel = c.dModel;
+            layers = c.layers;
+            heads = c.heads;
+            ffnDim = c.ffnDim;
+            maxPositions = c.maxPositions;
+            herbOrder = c.herbOrder;
+            tongueAndPulse = c.tongueAndPulse;
+            scoring = c.scoring;
+            epochs = c.epochs;
+            batchSize = c.batchSize;
+            learningRate = c.learningRate;
+            warmupRatio = c.warmupRatio;
+            weightDecay = c.weightDecay;
+            labelSmoothing = c.labelSmoothing;
+            maxGradNorm = c.maxGradNorm;
+            patience = c.patience;
+            seed = c.seed;
+        }
+
+        /**
+         * Sets the model's size.
+         *
+         * @param width {@code d_model}
+         * @param layersPerSide encoder and decoder layers each
+         * @param attentionHeads attention heads, dividing the width
+         * @param feedForward feed-forward width
+         * @return this builder
+         */
+        public Builder optSize(int width, int layersPerSide, int attentionHeads, int feedForward) {
+            dModel = width;
+            layers = layersPerSide;
+            heads = attentionHeads;
+            ffnDim = feedForward;
+            return this;
+        }
+
+        /**
+         * Sets {@code max_position_embeddings}.
+         *
+         * @param value the longest input or target sequence
+         * @return this builder
+         */
+        public Builder optMaxPositions(int value) {
+            maxPositions = value;
+            return this;
+        }
+
+        /**
+         * Sets the order of herbs in the targets.
+         *
+         * @param value the order
+         * @return this builder
+         */
+        public Builder optHerbOrder(HerbOrder value) {
+            herbOrder = value;
+            return this;
+        }
+
+        /**
+         * Sets whether tongue and pulse findings are input tokens.
+         *
+         * @param value the setting
+         * @return this builder
+         */
+        public Builder optTongueAndPulse(boolean value) {
+            tongueAndPulse = value;
+            return this;
+        }
+
+        /**
+         * Sets how the finished ranker scores herbs.
+         *
+         * @param value the scoring
+         * @return this builder
+         */
+        public Builder optScoring(HerbScoring value) {
+            scoring = value;
+            return this;
+        }
+
+        /**
+         * Sets the maximum number of epochs.
+         *
+         * @param value the epochs
+         * @return this builder
+         */
+        public Builder optEpochs(int value) {
+            epochs = value;
+            return this;
+        }
+
+        /**
+         * Sets the batch size.
+         *
+         * @param value examples per step
+         * @return this builder
+         */
+        public Builder optBatchSize(int value) {
+            batchSize = value;
+            return this;
+        }
+
+        /**
+         * Sets the optimizer's settings.
+         *
+         * @param peakLearningRate the peak learning rate
+         * @param warmup the share of steps spent warming up
+         * @param decay AdamW's weight decay
+         * @return this builder
+         */
+        public Builder optOptimizer(double peakLearningRate, double warmup, double decay) {
+            learningRate = peakLearningRate;
+            warmupRatio = warmup;
+            weightDecay = decay;
+            return this;
+        }
+
+        /**
+         * Sets the label smoothing.
+         *
+         * @param value the smoothing in {@code [0, 1)}
+         * @return this builder
+         */
+        public Builder optLabelSmoothing(double value) {
+            labelSmoothing = value;
+            return this;
+        }
+
+        /**
+         * Sets gradient clipping.
+         *
+         * @param value the maximum global norm, 0 to disable
+         * @return this builder
+         */
+        public Builder optMaxGradNorm(double value) {
+            maxGradNorm = value;
+            return this;
+        }
+
+        /**
+         * Sets early stopping's patience.
+         *
+         * @param value validations without a better P@5
+         * @return this builder
+         */
+        public Builder optPatience(int value) {
+            patience = value;
+            return this;
+        }
+
+        /**
+         * Sets the seed.
+         *
+         * @param value the seed
+         * @return this builder
+         */
+        public Builder optSeed(long value) {
+            seed = value;
+            return this;
+        }
+
+        /**
+         * Builds the settings.
+         *
+         * @return the settings
+         * @throws IllegalArgumentException naming the first invalid setting
+         */
+        public BartHerbTrainingConfig build() {
+            return new BartHerbTrainingConfig(dModel, layers, heads, ffnDim, maxPositions, herbOrder,
+                    tongueAndPulse, scoring, epochs, batchSize, learningRate, warmupRatio, weightDecay,
+                    labelSmoothing, maxGradNorm, patience, seed);
+        }
     }
 
     /**

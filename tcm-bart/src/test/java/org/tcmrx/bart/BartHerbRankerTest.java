@@ -19,7 +19,8 @@ class BartHerbRankerTest {
     void finiteScores() {
         List<ClinicalCase> train = EmbeddedCorpus.load().split(Dataset.TRAIN);
         HerbTokenizer tokenizer = HerbTokenizer.fit(train, HerbOrder.RANDOM, true);
-        BartConfig config = BartHerbTrainingConfig.defaults().withSize(32, 1, 64, 1, 8).modelConfig(tokenizer.size());
+        BartConfig config = BartHerbTrainingConfig.builder().optSize(32, 1, 4, 64).build()
+                .modelConfig(tokenizer.size());
         try (BartHerbRanker first = BartHerbRanker.of(BartModel.init(config, 7, Device.cpu()), tokenizer,
                 HerbScoring.FIRST_STEP)) {
             BartHerbRanker greedy = BartHerbRanker.view(first.model(), tokenizer, HerbScoring.GREEDY_SUM);

@@ -36,7 +36,7 @@ class BartHerbTrainerTest {
 
     @BeforeAll
     void train(@TempDir Path work) throws IOException {
-        BartHerbTrainingConfig config = BartHerbTrainingConfig.defaults().withSize(64, 1, 128, 25, 16);
+        BartHerbTrainingConfig config = BartHerbTrainingConfig.builder().optSize(64, 1, 4, 128).optEpochs(25).optBatchSize(16).build();
         TrainingListener record = new TrainingListener() {
             @Override
             public void onStep(StepMetrics m) {
