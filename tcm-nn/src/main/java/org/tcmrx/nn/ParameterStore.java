@@ -7,20 +7,15 @@ import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Predicate;
 import org.tcmrx.core.MalformedDataException;
 import org.tcmrx.core.internal.Checks;
-import org.tcmrx.core.safetensors.DType;
 import org.tcmrx.core.safetensors.SafetensorsFile;
 import org.tcmrx.core.safetensors.SafetensorsWriter;
-import org.tcmrx.core.safetensors.TensorInfo;
 import org.tcmrx.nn.internal.Autograd;
 
 /**
@@ -31,9 +26,6 @@ import org.tcmrx.nn.internal.Autograd;
  * <p>Not thread-safe: one training loop uses a store at a time.
  */
 public final class ParameterStore implements AutoCloseable {
-    /** What {@link SafetensorsFile#floats} reads. */
-    private static final Set<DType> FLOAT_TYPES = EnumSet.of(DType.F32, DType.F16, DType.BF16, DType.F64);
-
     private final NDManager manager;
     private final Map<String, Parameter> parameters = new LinkedHashMap<>();
 
@@ -342,55 +334,13 @@ public final class ParameterStore implements AutoCloseable {
     public LoadResult load(Path file, boolean strict) throws IOException {
         Checks.notNull(file, "file");
         try (SafetensorsFile st = SafetensorsFile.open(file)) {
-            List<String> loaded = new ArrayList<>();
-            List<String> missing = new ArrayList<>();
-            List<String> unexpected = new ArrayList<>();
-            List<String> misShaped = new ArrayList<>();
-            List<String> nonFloat = new ArrayList<>();
-            for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
-                String name = e.getKey();
-                if (!st.contains(name)) {
-                    missing.add(name);
-                    continue;
-                }
-                TensorInfo info = st.info(name);
-                if (!FLOAT_TYPES.contains(info.dtype())) {
-                    nonFloat.add(name + " (" + info.dtype() + ")");
-                    continue;
-                }
-                long[] expected = e.getValue().array.getShape().getShape();
-                if (!Arrays.equals(info.shape(), expected)) {
-                    misShaped.add(name + " (file " + Arrays.toString(info.shape()) + ", parameter "
-                            + Arrays.toString(expected) + ")");
-                } else {
-                    loaded.add(name);
-                }
-            }
-            for (String name : st.names()) {
-                if (!parameters.containsKey(name)) {
-                    unexpected.add(name);
-                }
-            }
-            List<String> problems = new ArrayList<>();
-            if (strict && !missing.isEmpty()) {
-                problems.add("missing keys " + missing);
-            }
-            if (strict && !unexpected.isEmpty()) {
-                problems.add("unexpected keys " + unexpected);
-            }
-            if (!misShaped.isEmpty()) {
-                problems.add("mis-shaped keys " + misShaped);
-            }
-            if (!nonFloat.isEmpty()) {
-                problems.add("non-float keys " + nonFloat);
-            }
-            if (!problems.isEmpty()) {
-                throw new MalformedDataException(file.toString(), 0, null, String.join("; ", problems));
-            }
-            for (String name : loaded) {
+            Map<String, long[]> shapes = new LinkedHashMap<>();
+            parameters.forEach((name, p) -> shapes.put(name, p.array.getShape().getShape()));
+            LoadResult plan = LoadPlan.check(st, shapes, strict, file);
+            for (String name : plan.loaded()) {
                 replaceValues(entry(name), st.floats(name));
             }
-            return new LoadResult(loaded, missing, unexpected);
+            return plan;
         }
     }
 
