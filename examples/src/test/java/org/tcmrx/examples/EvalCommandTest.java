@@ -62,9 +62,9 @@ class EvalCommandTest {
             ranker.save(dir.resolve("model"), trained.provenance());
         }
         Run r = run("eval", "--ranker", "toppop", "--bootstrap", "0", "-k", "5", "--bart",
-                dir.resolve("model").toString(), "--bart-scoring", "GREEDY_SUM");
+                dir.resolve("model").toString(), "--bart-scoring", "GREEDY");
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("BART ", "GREEDY_SUM");
+        assertThat(r.out()).contains("BART ", "GREEDY");
     }
 
     @Nested

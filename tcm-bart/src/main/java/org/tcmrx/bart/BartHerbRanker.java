@@ -131,14 +131,17 @@ public final class BartHerbRanker implements HerbRanker, AutoCloseable {
                     scores[h] = p[h];
                 }
             } else {
-                greedySum(scope, encoded, mask, wanted, scores);
+                greedySequence(scope, encoded, mask, wanted, scores);
             }
         }
         return top(scores, wanted);
     }
 
-    /** Greedy decoding without repeats; each step adds its herb probabilities to the scores. */
-    private void greedySum(NDManager scope, NDArray encoded, NDArray mask, int steps, double[] scores) {
+    /**
+     * Greedy decoding without repeats: the herb emitted at step {@code t} (of {@code steps}) scores
+     * {@code steps - t}, so the ranking is the greedy sequence; herbs never emitted score 0.
+     */
+    private void greedySequence(NDManager scope, NDArray encoded, NDArray mask, int steps, double[] scores) {
         boolean[] emitted = new boolean[scores.length];
         try (BartCache cache = model.newCache(scope)) {
             long next = model.config().decoderStartTokenId();
@@ -146,14 +149,12 @@ public final class BartHerbRanker implements HerbRanker, AutoCloseable {
                 float[] p = herbProbabilities(decodeOne(scope, encoded, mask, cache, next));
                 int best = -1;
                 for (int h = 0; h < p.length; h++) {
-                    if (!emitted[h]) {
-                        scores[h] += p[h];
-                        if (best < 0 || p[h] > p[best]) {
-                            best = h;
-                        }
+                    if (!emitted[h] && (best < 0 || p[h] > p[best])) {
+                        best = h;
                     }
                 }
                 emitted[best] = true;
+                scores[best] = steps - step;
                 next = tokenizer.herbStart() + best;
             }
         }

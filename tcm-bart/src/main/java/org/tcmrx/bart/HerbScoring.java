@@ -9,9 +9,11 @@ public enum HerbScoring {
      */
     FIRST_STEP,
     /**
-     * Greedy decoding of {@code k} herbs with the cache, no herb twice: a herb's score is the probability mass the
-     * decoder gave it summed over the steps (its expected number of emissions along the greedy path). Costs
-     * {@code k} decoder steps.
+     * Greedy decoding of {@code k} herbs with the cache, no herb twice, herb tokens only: the ranking is the greedy
+     * sequence (score {@code k - position}). Costs {@code k} decoder steps. Measured on SMGCN's validation split
+     * (1,162 queries, a d_model 128 model trained in {@link HerbOrder#RANDOM} order): P@5 0.2787 and R@20 0.4362,
+     * against 0.3003 and 0.4929 for {@link #FIRST_STEP}, which is also about twenty times faster and is therefore
+     * the default.
      */
-    GREEDY_SUM
+    GREEDY
 }

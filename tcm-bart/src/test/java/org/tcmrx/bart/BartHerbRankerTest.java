@@ -23,7 +23,7 @@ class BartHerbRankerTest {
                 .modelConfig(tokenizer.size());
         try (BartHerbRanker first = BartHerbRanker.of(BartModel.init(config, 7, Device.cpu()), tokenizer,
                 HerbScoring.FIRST_STEP)) {
-            BartHerbRanker greedy = BartHerbRanker.view(first.model(), tokenizer, HerbScoring.GREEDY_SUM);
+            BartHerbRanker greedy = BartHerbRanker.view(first.model(), tokenizer, HerbScoring.GREEDY);
             try {
                 for (ClinicalCase c : EmbeddedCorpus.load().split(Dataset.TEST)) {
                     for (BartHerbRanker r : List.of(first, greedy)) {
