@@ -52,13 +52,13 @@ final class BartCommand implements Callable<Integer> {
     @Option(names = "--epochs", defaultValue = "30", description = "Maximum epochs. Default: ${DEFAULT-VALUE}.")
     int epochs;
 
-    @Option(names = "--d-model", defaultValue = "256", description = "Model width. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--d-model", defaultValue = "128", description = "Model width. Default: ${DEFAULT-VALUE}.")
     int dModel;
 
     @Option(names = "--layers", defaultValue = "2", description = "Layers per side. Default: ${DEFAULT-VALUE}.")
     int layers;
 
-    @Option(names = "--ffn", defaultValue = "1024", description = "Feed-forward width. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--ffn", defaultValue = "512", description = "Feed-forward width. Default: ${DEFAULT-VALUE}.")
     int ffn;
 
     @Option(names = "--batch", defaultValue = "64", description = "Batch size. Default: ${DEFAULT-VALUE}.")
