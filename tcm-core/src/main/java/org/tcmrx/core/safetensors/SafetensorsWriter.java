@@ -200,13 +200,7 @@ public final class SafetensorsWriter {
          * @throws IllegalArgumentException when an argument is null or the counts differ
          */
         public static Tensor ofBf16(long[] shape, float[] values) {
-            Checks.notNull(values, "values");
-            ByteBuffer bytes = buffer(DType.BF16, shape, values.length);
-            ShortBuffer halves = bytes.asShortBuffer();
-            for (float v : values) {
-                halves.put(HalfFloats.floatToBf16(v));
-            }
-            return new Tensor(DType.BF16, shape, bytes.array());
+            return ofHalves(DType.BF16, shape, values, HalfFloats::floatToBf16);
         }
 
         /**
@@ -219,13 +213,22 @@ public final class SafetensorsWriter {
          * @throws IllegalArgumentException when an argument is null or the counts differ
          */
         public static Tensor ofF16(long[] shape, float[] values) {
+            return ofHalves(DType.F16, shape, values, HalfFloats::floatToF16);
+        }
+
+        /** Rounds a float to a 16-bit pattern. */
+        private interface Narrowing {
+            short apply(float value);
+        }
+
+        private static Tensor ofHalves(DType dtype, long[] shape, float[] values, Narrowing narrow) {
             Checks.notNull(values, "values");
-            ByteBuffer bytes = buffer(DType.F16, shape, values.length);
+            ByteBuffer bytes = buffer(dtype, shape, values.length);
             ShortBuffer halves = bytes.asShortBuffer();
             for (float v : values) {
-                halves.put(HalfFloats.floatToF16(v));
+                halves.put(narrow.apply(v));
             }
-            return new Tensor(DType.F16, shape, bytes.array());
+            return new Tensor(dtype, shape, bytes.array());
         }
 
         private static ByteBuffer buffer(DType dtype, long[] shape, int valueCount) {

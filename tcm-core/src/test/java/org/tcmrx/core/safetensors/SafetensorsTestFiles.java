@@ -130,4 +130,33 @@ final class SafetensorsTestFiles {
         assumeTrue(Files.isDirectory(dir), dir + " does not exist");
         return dir;
     }
+
+    /** Random bytes in tensors of several dtypes and odd sizes, as a whole file. */
+    static byte[] randomTensors(java.util.SplittableRandom random) {
+        byte[] f32 = new byte[4 * 37];
+        byte[] f16 = new byte[2 * 29];
+        byte[] f64 = new byte[8 * 11];
+        byte[] i32 = new byte[4 * 13];
+        byte[] i8 = new byte[41];
+        for (byte[] b : java.util.List.of(f32, f16, f64, i32, i8)) {
+            random.nextBytes(b);
+        }
+        return new Raw().add("f32", "F32", "[37]", f32).add("f16", "F16", "[29]", f16)
+                .add("f64", "F64", "[11]", f64).add("i32", "I32", "[13]", i32).add("i8", "I8", "[41]", i8)
+                .bytes();
+    }
+
+    /** Orders floats by their bit patterns, so NaN payloads and -0 compare exactly. */
+    static int compareBits(Float a, Float b) {
+        return Integer.compare(Float.floatToIntBits(a), Float.floatToIntBits(b));
+    }
+
+    /** Boxes floats for AssertJ's element comparators. */
+    static Float[] box(float[] values) {
+        Float[] out = new Float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = values[i];
+        }
+        return out;
+    }
 }
