@@ -18,6 +18,7 @@ import org.tcmrx.core.ScoredHerb;
 import org.tcmrx.core.internal.AtomicFiles;
 import org.tcmrx.core.internal.Checks;
 import org.tcmrx.core.internal.Json;
+import org.tcmrx.nn.internal.NativeArrays;
 
 /**
  * A BART trained symptom → herb as a {@link HerbRanker}: the encoder reads the query's findings, and the decoder's
@@ -30,6 +31,13 @@ import org.tcmrx.core.internal.Json;
 public final class BartHerbRanker implements HerbRanker, AutoCloseable {
     /** The provenance file of a model folder. */
     public static final String PROVENANCE_FILE = "provenance.json";
+    /** The beam width of {@link HerbScoring#BEAM}. */
+    public static final int BEAMS = 4;
+    /**
+     * The weight of the first-step probability in {@link HerbScoring#BEAM} scores: small enough never to reorder
+     * herbs whose beam shares differ by more than one in a million.
+     */
+    public static final double FIRST_STEP_WEIGHT = 1e-6;
 
     private final BartModel model;
     private final HerbTokenizer tokenizer;
@@ -121,17 +129,19 @@ public final class BartHerbRanker implements HerbRanker, AutoCloseable {
         double[] scores = new double[herbs];
         try (NDManager scope = manager.newSubManager()) {
             int[] ids = tokenizer.encodeQuery(query);
-            NDArray inputIds = scope.create(Arrays.stream(ids).asLongStream().toArray(), new Shape(1, ids.length));
+            NDArray inputIds = NativeArrays.longs(scope, Arrays.stream(ids).asLongStream().toArray(),
+                    new Shape(1, ids.length));
             NDArray mask = scope.ones(new Shape(1, ids.length), ai.djl.ndarray.types.DataType.INT64);
             NDArray encoded = model.encode(inputIds, mask); // [1, S, C]
-            if (scoring == HerbScoring.FIRST_STEP) {
-                float[] p = herbProbabilities(decodeOne(scope, encoded, mask, null, model.config()
-                        .decoderStartTokenId()));
-                for (int h = 0; h < herbs; h++) {
-                    scores[h] = p[h];
+            switch (scoring) {
+                case FIRST_STEP -> {
+                    float[] p = firstStep(scope, encoded, mask);
+                    for (int h = 0; h < herbs; h++) {
+                        scores[h] = p[h];
+                    }
                 }
-            } else {
-                greedySequence(scope, encoded, mask, wanted, scores);
+                case GREEDY -> greedySequence(scope, encoded, mask, wanted, scores);
+                case BEAM -> beamShares(scope, inputIds, mask, encoded, wanted, scores);
             }
         }
         return top(scores, wanted);
@@ -160,10 +170,45 @@ public final class BartHerbRanker implements HerbRanker, AutoCloseable {
         }
     }
 
+    /** The first decoder step's distribution over the herbs. */
+    private float[] firstStep(NDManager scope, NDArray encoded, NDArray mask) {
+        return herbProbabilities(decodeOne(scope, encoded, mask, null, model.config().decoderStartTokenId()));
+    }
+
+    /** {@link HerbScoring#BEAM}: each herb's posterior share of the beam's hypotheses, ties by the first step. */
+    private void beamShares(NDManager scope, NDArray inputIds, NDArray mask, NDArray encoded, int wanted,
+            double[] scores) {
+        int herbStart = tokenizer.herbStart();
+        long eos = model.config().eosTokenId();
+        TokenConstraint herbsOnce = (prefix, allowed) -> {
+            for (int t = 0; t < herbStart; t++) {
+                allowed[t] = t == eos;
+            }
+            for (long t : prefix) {
+                allowed[(int) t] = false;
+            }
+        };
+        List<BeamHypothesis> hypotheses = model.beamSearch(inputIds, mask, BEAMS, wanted + 1, 1.0, herbsOnce);
+        double max = hypotheses.stream().mapToDouble(BeamHypothesis::score).max().orElse(0);
+        double total = hypotheses.stream().mapToDouble(h -> Math.exp(h.score() - max)).sum();
+        for (BeamHypothesis h : hypotheses) {
+            double share = Math.exp(h.score() - max) / total;
+            for (long t : h.tokens()) {
+                if (t >= herbStart) {
+                    scores[(int) t - herbStart] += share;
+                }
+            }
+        }
+        float[] first = firstStep(scope, encoded, mask);
+        for (int i = 0; i < scores.length; i++) {
+            scores[i] += FIRST_STEP_WEIGHT * first[i];
+        }
+    }
+
     /** Runs one decoder step and returns the logits of the last position, {@code [V]}, as floats. */
     private float[] decodeOne(NDManager scope, NDArray encoded, NDArray mask, BartCache cache, long token) {
         try (NDManager step = scope.newSubManager()) {
-            NDArray input = step.create(new long[] {token}, new Shape(1, 1));
+            NDArray input = NativeArrays.longs(step, new long[] {token}, new Shape(1, 1));
             NDArray logits = model.decode(input, encoded, mask, cache); // [1, 1, V]
             return logits.get(new NDIndex("0, -1, {}:", tokenizer.herbStart())).toFloatArray();
         }

@@ -16,6 +16,7 @@ import org.tcmrx.eval.Metrics;
 import org.tcmrx.eval.PrecisionConvention;
 import org.tcmrx.nn.ParameterStore;
 import org.tcmrx.nn.TrainingTask;
+import org.tcmrx.nn.internal.NativeArrays;
 
 /**
  * Trains a BART to write a prescription's herbs from the findings: cross-entropy of the labels
@@ -77,13 +78,13 @@ final class BartHerbTask implements TrainingTask<HerbBatch> {
         int b = batch.size();
         int[] len = new int[1];
         long[] ids = HerbBatch.pad(batch.inputs(), HerbTokenizer.PAD, len);
-        NDArray inputIds = scope.create(ids, new Shape(b, len[0])); // [B, S]
+        NDArray inputIds = NativeArrays.longs(scope, ids, new Shape(b, len[0])); // [B, S]
         NDArray mask = inputIds.neq(HerbTokenizer.PAD).toType(DataType.INT64, false); // [B, S]
         long[] labelData = HerbBatch.pad(batch.labels(), Seq2SeqLoss.IGNORE_INDEX, len);
-        NDArray labels = scope.create(labelData, new Shape(b, len[0])); // [B, T]
+        NDArray labels = NativeArrays.longs(scope, labelData, new Shape(b, len[0])); // [B, T]
         NDArray decoderInput = BartModel.shiftTokensRight(labels, HerbTokenizer.PAD,
                 model.config().decoderStartTokenId()); // [B, T]
-        NDArray logits = model.forward(inputIds, mask, decoderInput); // [B, T, V]
+        NDArray logits = model.forward(inputIds, mask, decoderInput, true); // [B, T, V]
         return Seq2SeqLoss.loss(logits, labels, labelSmoothing);
     }
 

@@ -9,6 +9,8 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tcmrx.core.ClinicalCase;
+import org.tcmrx.core.DataSource;
+import org.tcmrx.core.Dataset;
 import org.tcmrx.core.Progress;
 import org.tcmrx.core.Provenance;
 import org.tcmrx.core.internal.Checks;
@@ -66,6 +68,33 @@ public final class BartHerbTrainer {
      */
     public static Trained train(List<ClinicalCase> train, List<ClinicalCase> valid, BartHerbTrainingConfig config,
             Path workDir, Progress progress, List<TrainingListener> listeners) throws IOException {
+        return train(train, valid, null, List.of(), config, workDir, progress, listeners);
+    }
+
+    /**
+     * Trains a ranker on a data set's {@value Dataset#TRAIN} split, selecting the model on its
+     * {@value Dataset#VALID} split when it has one; the provenance names the data set and its files.
+     *
+     * @param data the data set
+     * @param config the settings
+     * @param workDir where checkpoints go (the best is restored at the end), or null for a temporary folder
+     * @param progress progress of the steps
+     * @param listeners more listeners, e.g. a {@code JsonlMetricsListener}
+     * @return the trained ranker
+     * @throws IOException when a checkpoint cannot be written or read
+     * @throws IllegalArgumentException when the data set has no {@value Dataset#TRAIN} split
+     */
+    public static Trained train(Dataset data, BartHerbTrainingConfig config, Path workDir, Progress progress,
+            List<TrainingListener> listeners) throws IOException {
+        Checks.notNull(data, "data");
+        List<ClinicalCase> valid = data.hasSplit(Dataset.VALID) ? data.split(Dataset.VALID) : List.of();
+        return train(data.split(Dataset.TRAIN), valid, data.name(), data.sources(), config, workDir, progress,
+                listeners);
+    }
+
+    private static Trained train(List<ClinicalCase> train, List<ClinicalCase> valid, String dataName,
+            List<DataSource> sources, BartHerbTrainingConfig config, Path workDir, Progress progress,
+            List<TrainingListener> listeners) throws IOException {
         Checks.notNull(config, "config");
         Checks.notNull(valid, "valid");
         HerbTokenizer tokenizer = HerbTokenizer.fit(train, config.herbOrder(), config.tongueAndPulse());
@@ -73,7 +102,9 @@ public final class BartHerbTrainer {
         BartModel model = BartModel.init(bart, config.seed(), Device.cpu());
         ParameterStore store = new ParameterStore();
         try {
-            model.parameters().forEach(store::add);
+            // final_logits_bias is a buffer in Hugging Face's model, not a parameter: it stays at its value (zero).
+            model.parameters().forEach((name, array) -> store.add(name, array,
+                    !name.equals(BartModel.FINAL_LOGITS_BIAS)));
             BartHerbTask task = new BartHerbTask(model, tokenizer, train, valid, config.batchSize(),
                     (float) config.labelSmoothing(), config.scoring(), store);
             int stepsPerEpoch = (train.size() + config.batchSize() - 1) / config.batchSize();
@@ -103,11 +134,13 @@ public final class BartHerbTrainer {
             Provenance provenance = Provenance.builder("BartHerbTrainer")
                     .optSeed(config.seed())
                     .addParameter("config", config)
+                    .addParameter("data", dataName == null ? "(cases given directly)" : dataName)
                     .addParameter("train_cases", train.size())
                     .addParameter("valid_cases", valid.size())
                     .addParameter("steps", result.steps())
                     .addParameter("best_step", result.bestStep())
                     .addParameter("best_valid_P@5", result.bestMetric())
+                    .addData(sources)
                     .build();
             return new Trained(BartHerbRanker.owning(model, tokenizer, config.scoring(), store), result, provenance);
         } catch (IOException | RuntimeException e) {

@@ -9,11 +9,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.tcmrx.bart.internal.BartWeights;
 import org.tcmrx.bart.internal.CheckpointLoader;
 import org.tcmrx.bart.internal.CheckpointWriter;
 import org.tcmrx.bart.internal.DecoderLayer;
+import org.tcmrx.bart.internal.Dropout;
 import org.tcmrx.bart.internal.EncoderLayer;
 import org.tcmrx.bart.internal.KvCache;
 import org.tcmrx.bart.internal.Masks;
@@ -21,6 +23,7 @@ import org.tcmrx.bart.internal.RandomInit;
 import org.tcmrx.bart.internal.Scope;
 import org.tcmrx.core.MalformedDataException;
 import org.tcmrx.core.TcmRxVersion;
+import org.tcmrx.nn.internal.NativeArrays;
 
 /**
  * Hugging Face's {@code BartForConditionalGeneration} on DJL: the same weights under the same names give the same
@@ -31,11 +34,18 @@ import org.tcmrx.core.TcmRxVersion;
  * input ids and every temporary is freed before a method returns, so a caller that creates its inputs in a per-step
  * sub-manager leaves nothing behind; the weights' manager never grows. The forward pass uses only differentiable
  * operations and never copies to the JVM, so it trains under a {@code GradientCollector} once the
- * {@link #parameters()} require gradients. Dropout is not applied.
+ * {@link #parameters()} require gradients. Only {@link #forward(NDArray, NDArray, NDArray, boolean)} in training
+ * mode applies dropout ({@code dropout}, {@code attention_dropout} and {@code activation_dropout} where Hugging Face
+ * applies them); every other method computes what {@code model.eval()} computes.
  */
 public final class BartModel implements AutoCloseable {
     /** The configuration file of a model folder. */
     public static final String CONFIG_FILE = "config.json";
+    /**
+     * The name of the logits bias, a buffer in Hugging Face's model (loaded and saved, never trained there); the
+     * other entries of {@link #parameters()} are {@code nn.Parameter}s.
+     */
+    public static final String FINAL_LOGITS_BIAS = "final_logits_bias";
     /** The weights file written by {@link #save}. */
     public static final String WEIGHTS_FILE = "model.safetensors";
 
@@ -118,14 +128,19 @@ public final class BartModel implements AutoCloseable {
      *     {@code max_position_embeddings}
      */
     public NDArray encode(NDArray inputIds, NDArray attentionMask) {
+        return encode(inputIds, attentionMask, Dropout.NONE);
+    }
+
+    private NDArray encode(NDArray inputIds, NDArray attentionMask, Dropout dropout) {
         Shape shape = ids("inputIds", inputIds);
         sameShape("attentionMask", attentionMask, shape);
         NDManager out = inputIds.getManager();
         try (NDManager scope = out.newSubManager()) {
             NDArray padding = Masks.paddingBias(attentionMask, scope); // [B, 1, 1, S]
-            NDArray h = weights.encoderEmbeddings().forward(inputIds, weights.shared(), embedScale, 0, scope);
+            NDArray h = dropout.hidden(weights.encoderEmbeddings().forward(inputIds, weights.shared(), embedScale, 0,
+                    scope)); // [B, S, C]
             for (EncoderLayer layer : weights.encoderLayers()) {
-                h = layer.forward(h, padding, scope); // [B, S, C]
+                h = layer.forward(h, padding, dropout, scope); // [B, S, C]
             }
             h.attach(out);
             return h;
@@ -147,6 +162,11 @@ public final class BartModel implements AutoCloseable {
      */
     public NDArray decode(NDArray decoderInputIds, NDArray encoderHidden, NDArray attentionMask,
             BartCache cacheOrNull) {
+        return decode(decoderInputIds, encoderHidden, attentionMask, cacheOrNull, Dropout.NONE);
+    }
+
+    private NDArray decode(NDArray decoderInputIds, NDArray encoderHidden, NDArray attentionMask,
+            BartCache cacheOrNull, Dropout dropout) {
         Shape shape = ids("decoderInputIds", decoderInputIds);
         Shape encoder = encoderHidden.getShape();
         if (encoder.dimension() != 3 || encoder.get(0) != shape.get(0) || encoder.get(2) != config.dModel()) {
@@ -165,11 +185,11 @@ public final class BartModel implements AutoCloseable {
         try (NDManager scope = out.newSubManager()) {
             NDArray causal = Masks.causalBias(t, past, scope); // [1, 1, T, P + T]
             NDArray padding = Masks.paddingBias(attentionMask, scope); // [B, 1, 1, S]
-            NDArray h = weights.decoderEmbeddings().forward(decoderInputIds, weights.shared(), embedScale, past,
-                    scope); // [B, T, C]
+            NDArray h = dropout.hidden(weights.decoderEmbeddings().forward(decoderInputIds, weights.shared(),
+                    embedScale, past, scope)); // [B, T, C]
             int i = 0;
             for (DecoderLayer layer : weights.decoderLayers()) {
-                h = layer.forward(h, encoderHidden, causal, padding, kv, i++, scope); // [B, T, C]
+                h = layer.forward(h, encoderHidden, causal, padding, kv, i++, dropout, scope); // [B, T, C]
             }
             if (kv != null) {
                 kv.advance(t);
@@ -192,8 +212,25 @@ public final class BartModel implements AutoCloseable {
      * @throws IllegalArgumentException when the shapes or types are wrong
      */
     public NDArray forward(NDArray inputIds, NDArray attentionMask, NDArray decoderInputIds) {
-        try (NDArray encoderHidden = encode(inputIds, attentionMask)) {
-            return decode(decoderInputIds, encoderHidden, attentionMask, null);
+        return forward(inputIds, attentionMask, decoderInputIds, false);
+    }
+
+    /**
+     * Runs the encoder and the decoder in training mode (dropout at the configuration's rates, as PyTorch's
+     * {@code model.train()}) or inference mode. Dropout masks come from the engine's random generator: seed it
+     * ({@code Engine.setRandomSeed}) for reproducible masks, as the training loop does before every step.
+     *
+     * @param inputIds {@code [B, S]}
+     * @param attentionMask {@code [B, S]}
+     * @param decoderInputIds {@code [B, T]}, e.g. {@link #shiftTokensRight} of the labels
+     * @param training whether dropout applies
+     * @return logits {@code [B, T, V]}, in the manager of {@code decoderInputIds}
+     * @throws IllegalArgumentException when the shapes or types are wrong
+     */
+    public NDArray forward(NDArray inputIds, NDArray attentionMask, NDArray decoderInputIds, boolean training) {
+        Dropout dropout = training ? Dropout.training(config) : Dropout.NONE;
+        try (NDArray encoderHidden = encode(inputIds, attentionMask, dropout)) {
+            return decode(decoderInputIds, encoderHidden, attentionMask, null, dropout);
         }
     }
 
@@ -233,7 +270,7 @@ public final class BartModel implements AutoCloseable {
             NDArray encoderHidden = Scope.into(generation, encode(inputIds, attentionMask)); // [B, S, C]
             for (int step = 0; step < maxNewTokens; step++) {
                 try (NDManager stepScope = generation.newSubManager()) {
-                    NDArray ids = stepScope.create(next, new Shape(b, 1)); // [B, 1]
+                    NDArray ids = NativeArrays.longs(stepScope, next, new Shape(b, 1)); // [B, 1]
                     NDArray logits = decode(ids, encoderHidden, attentionMask, cache).squeeze(1); // [B, V]
                     if (listenerOrNull != null) {
                         listenerOrNull.onStep(step, logits);
@@ -246,6 +283,29 @@ public final class BartModel implements AutoCloseable {
             }
         }
         return generated;
+    }
+
+    /**
+     * Beam search with the cache for one input, as Hugging Face's {@code generate(num_beams=W,
+     * early_stopping=False, length_penalty=lengthPenalty)}: hypotheses end at {@code eos_token_id} or after
+     * {@code maxNewTokens} tokens, and are ranked by {@code logProb / length ^ lengthPenalty}. A constraint limits
+     * what each step may emit; the step's distribution is then renormalized over the allowed tokens.
+     *
+     * @param inputIds {@code [1, S]}
+     * @param attentionMask {@code [1, S]}
+     * @param numBeams the beam width {@code W}; 1 is greedy search that stops at EOS
+     * @param maxNewTokens the longest hypothesis, EOS included
+     * @param lengthPenalty the exponent of the length normalization (Hugging Face's default is 1.0)
+     * @param constraintOrNull which tokens may follow a prefix, or null for any
+     * @return at most {@code W} hypotheses, best first; finished ones unless the length limit cut the search
+     * @throws IllegalArgumentException when the input is not one sequence, {@code numBeams} or {@code maxNewTokens}
+     *     is below 1, or {@code lengthPenalty} is not finite
+     */
+    public List<BeamHypothesis> beamSearch(NDArray inputIds, NDArray attentionMask, int numBeams, int maxNewTokens,
+            double lengthPenalty, TokenConstraint constraintOrNull) {
+        ids("inputIds", inputIds);
+        return new BeamSearch(this, numBeams, maxNewTokens, lengthPenalty, constraintOrNull).run(inputIds,
+                attentionMask);
     }
 
     /**
@@ -289,7 +349,7 @@ public final class BartModel implements AutoCloseable {
                 shifted[row * t + col] = id == Seq2SeqLoss.IGNORE_INDEX ? padTokenId : id;
             }
         }
-        return labels.getManager().create(shifted, shape);
+        return NativeArrays.longs(labels.getManager(), shifted, shape);
     }
 
     /** Frees the weights. Caches and arrays returned earlier live in their own managers. */

@@ -15,5 +15,12 @@ public enum HerbScoring {
      * against 0.3003 and 0.4929 for {@link #FIRST_STEP}, which is also about twenty times faster and is therefore
      * the default.
      */
-    GREEDY
+    GREEDY,
+    /**
+     * Beam search ({@link BartHerbRanker#BEAMS} beams, herb tokens and EOS only, no herb twice, at most {@code k}
+     * herbs): a herb's score is its posterior share of the final hypotheses, {@code sum_j softmax(score)_j [herb in
+     * hypothesis j]}, plus {@link BartHerbRanker#FIRST_STEP_WEIGHT} times its first-step probability, which orders the
+     * herbs no hypothesis holds and breaks ties. Costs up to {@code k + 1} decoder steps over the beams.
+     */
+    BEAM
 }

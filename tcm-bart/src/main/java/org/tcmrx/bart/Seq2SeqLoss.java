@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import org.tcmrx.bart.internal.Scope;
+import org.tcmrx.nn.internal.NativeArrays;
 
 /**
  * The sequence-to-sequence loss of Hugging Face's {@code BartForConditionalGeneration}: token cross-entropy of
@@ -50,7 +51,7 @@ public final class Seq2SeqLoss {
             NDArray loss = picked.mul(weights).sum().neg().div(count);
             if (labelSmoothing > 0) {
                 NDArray uniform = logProbs.mean(new int[] {-1}).mul(weights).sum().neg().div(count);
-                loss = loss.mul(1f - labelSmoothing).add(uniform.mul(labelSmoothing));
+                loss = NativeArrays.mul(loss, 1f - labelSmoothing).add(NativeArrays.mul(uniform, labelSmoothing));
             }
             loss.attach(out);
             return loss;

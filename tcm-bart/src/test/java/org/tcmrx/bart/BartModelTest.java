@@ -193,10 +193,61 @@ class BartModelTest {
     }
 
     @Nested
+    @DisplayName("dropout")
+    class DropoutMode {
+        private float[] logits(NDManager m, boolean training) throws IOException {
+            return model.forward(longs(m, expected, "input_ids"), longs(m, expected, "attention_mask"),
+                    longs(m, expected, "decoder_input_ids"), training).toFloatArray();
+        }
+
+        @Test
+        @DisplayName("inference mode ignores the configured rates; training mode applies them")
+        void trainingDiffersFromInference() throws IOException {
+            try (NDManager m = base.newSubManager()) {
+                float[] eval = logits(m, false);
+                assertThat(eval).containsExactly(model.forward(longs(m, expected, "input_ids"),
+                        longs(m, expected, "attention_mask"), longs(m, expected, "decoder_input_ids"))
+                        .toFloatArray());
+                m.getEngine().setRandomSeed(7);
+                assertThat(maxAbsDiff(logits(m, true), eval, null)).isGreaterThan(1e-3f);
+            }
+        }
+
+        @Test
+        @DisplayName("the engine seed fixes the masks")
+        void seeded() throws IOException {
+            try (NDManager m = base.newSubManager()) {
+                m.getEngine().setRandomSeed(11);
+                float[] first = logits(m, true);
+                m.getEngine().setRandomSeed(11);
+                float[] again = logits(m, true);
+                m.getEngine().setRandomSeed(12);
+                float[] other = logits(m, true);
+                assertThat(again).containsExactly(first);
+                assertThat(maxAbsDiff(other, first, null)).isGreaterThan(1e-3f);
+            }
+        }
+
+        @Test
+        @DisplayName("at rate 0 training mode equals inference mode")
+        void zeroRates() throws IOException {
+            BartConfig none = model.config().toBuilder().optDropout(0).optAttentionDropout(0)
+                    .optActivationDropout(0).build();
+            try (BartModel plain = BartModel.init(none, 3, Device.cpu()); NDManager m = base.newSubManager()) {
+                NDArray ids = longs(m, expected, "input_ids");
+                NDArray mask = longs(m, expected, "attention_mask");
+                NDArray dec = longs(m, expected, "decoder_input_ids");
+                assertThat(plain.forward(ids, mask, dec, true).toFloatArray())
+                        .containsExactly(plain.forward(ids, mask, dec, false).toFloatArray());
+            }
+        }
+    }
+
+    @Nested
     @DisplayName("memory")
     class Memory {
         @Test
-        @DisplayName("50 forwards and a greedy run in per-step managers leave no array behind")
+        @DisplayName("50 forwards (with and without dropout) and a greedy run in per-step managers leave no array behind")
         void noLeak() throws IOException {
             NDManager weights = model.parameters().get("model.shared.weight").getManager();
             int weightsBefore = weights.getManagedArrays().size();
@@ -208,7 +259,7 @@ class BartModelTest {
             for (int step = 0; step < 50; step++) {
                 try (NDManager m = base.newSubManager()) {
                     NDArray logits = model.forward(m.create(ids, new Shape(2, 10)), m.create(mask, new Shape(2, 10)),
-                            m.create(dec, new Shape(2, 8)));
+                            m.create(dec, new Shape(2, 8)), step % 2 == 1);
                     Seq2SeqLoss.lossValue(logits, m.create(labels, new Shape(2, 8)), 0.1f);
                     if (step == 0) {
                         // Only the inputs, the logits and nothing else remain in the step's manager.

@@ -67,12 +67,41 @@ public final class PairedBootstrap {
      */
     public BootstrapComparison compare(EvaluationResult a, EvaluationResult b, Metric metric, int k) {
         Checks.notNull(a, "a");
+        return compareMean(List.of(a), b, metric, k);
+    }
+
+    /**
+     * Compares the mean of several runs of one ranker (typically seeds) with another ranker on the same cases: each
+     * resample draws cases once and evaluates every run and the baseline on that same draw, so the statistic is the
+     * metric averaged over runs, and the seed-to-seed variation stays inside it rather than being resampled away.
+     * With a single run this is {@link #compare}.
+     *
+     * @param runs the runs of ranker A, each with per-case values, all on the cases of {@code b}
+     * @param b the other ranker's result
+     * @param metric the metric
+     * @param k the cut-off, present in every result
+     * @return the intervals of A's run-mean and of B, of their difference, and the p-value of "no difference"; A is
+     *     named after the first run
+     * @throws IllegalArgumentException when {@code runs} is empty, or any run is not paired with {@code b} as
+     *     {@link #compare} requires
+     */
+    public BootstrapComparison compareMean(List<EvaluationResult> runs, EvaluationResult b, Metric metric, int k) {
+        Checks.notNull(runs, "runs");
         Checks.notNull(b, "b");
         Checks.notNull(metric, "metric");
-        Statistic sa = Statistic.of(a, metric, k);
+        if (runs.isEmpty()) {
+            throw new IllegalArgumentException("runs must not be empty");
+        }
+        Statistic[] sa = new Statistic[runs.size()];
+        double fullA = 0;
+        for (int i = 0; i < sa.length; i++) {
+            EvaluationResult run = Checks.notNull(runs.get(i), "runs[" + i + "]");
+            checkPaired(run, b);
+            sa[i] = Statistic.of(run, metric, k);
+            fullA += sa[i].full() / sa.length;
+        }
         Statistic sb = Statistic.of(b, metric, k);
-        checkPaired(a, b);
-        int n = a.caseCount();
+        int n = b.caseCount();
         double[] va = new double[resamples];
         double[] vb = new double[resamples];
         double[] diff = new double[resamples];
@@ -80,13 +109,18 @@ public final class PairedBootstrap {
         int[] sample = new int[n];
         for (int r = 0; r < resamples; r++) {
             Resampling.draw(random, sample);
-            va[r] = sa.on(sample);
+            double mean = 0;
+            for (Statistic s : sa) {
+                mean += s.on(sample) / sa.length;
+            }
+            va[r] = mean;
             vb[r] = sb.on(sample);
             diff[r] = va[r] - vb[r];
         }
         double pValue = Resampling.twoSidedPValue(diff);
-        return new BootstrapComparison(a.ranker(), b.ranker(), a.split(), metric, k, n, level, resamples, seed,
-                interval(sa.full(), va), interval(sb.full(), vb), interval(sa.full() - sb.full(), diff), pValue);
+        return new BootstrapComparison(runs.get(0).ranker(), b.ranker(), runs.get(0).split(), metric, k, n, level,
+                resamples,
+                seed, interval(fullA, va), interval(sb.full(), vb), interval(fullA - sb.full(), diff), pValue);
     }
 
     /**

@@ -114,6 +114,26 @@ class PairedBootstrapTest {
         }
 
         @Test
+        @DisplayName("the mean of runs: one run is compare(); two runs average the estimates; errors name the run")
+        void meanOfRuns() {
+            BootstrapComparison single = bootstrap(9).compareMean(List.of(strong), weak, Metric.F1_OF_MEANS, 10);
+            assertThat(single).isEqualTo(bootstrap(9).compare(strong, weak, Metric.F1_OF_MEANS, 10));
+
+            BootstrapComparison mean = bootstrap(9).compareMean(List.of(strong, slightlyDifferent), weak,
+                    Metric.PRECISION, 5);
+            double expected = (strong.value(Metric.PRECISION, 5) + slightlyDifferent.value(Metric.PRECISION, 5)) / 2;
+            assertThat(mean.a().estimate()).isCloseTo(expected, within(1e-12));
+            assertThat(mean.difference().estimate()).isCloseTo(expected - weak.value(Metric.PRECISION, 5),
+                    within(1e-12));
+            assertThat(mean.rankerA()).isEqualTo("Strong");
+            assertThat(mean.a().lower()).isLessThanOrEqualTo(mean.a().estimate());
+            assertThat(mean.a().upper()).isGreaterThanOrEqualTo(mean.a().estimate());
+
+            assertThatThrownBy(() -> bootstrap(9).compareMean(List.of(), weak, Metric.PRECISION, 5))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage("runs must not be empty");
+        }
+
+        @Test
         @DisplayName("a lower level gives a narrower interval")
         void level() {
             BootstrapInterval wide = bootstrap(8).interval(weak, Metric.NDCG, 10);

@@ -16,6 +16,7 @@ import org.tcmrx.core.safetensors.SafetensorsFile;
 import org.tcmrx.core.safetensors.SafetensorsWriter;
 import org.tcmrx.core.safetensors.TensorInfo;
 import org.tcmrx.nn.internal.Autograd;
+import org.tcmrx.nn.internal.NativeArrays;
 
 /**
  * Adam with decoupled weight decay (Loshchilov and Hutter, 2019), step for step what {@code torch.optim.AdamW} does
@@ -230,8 +231,8 @@ public final class AdamW implements AutoCloseable {
                     + stepInfo.dtype() + " " + Arrays.toString(stepInfo.shape()));
         }
         long step = st.longs(name + STEP)[0];
-        NDArray m = manager.create(st.floats(name + EXP_AVG), shape);
-        NDArray v = manager.create(st.floats(name + EXP_AVG_SQ), shape);
+        NDArray m = NativeArrays.floats(manager, st.floats(name + EXP_AVG), shape);
+        NDArray v = NativeArrays.floats(manager, st.floats(name + EXP_AVG_SQ), shape);
         return new State(m, v, step);
     }
 

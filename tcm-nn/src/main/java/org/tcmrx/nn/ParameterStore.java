@@ -17,6 +17,7 @@ import org.tcmrx.core.internal.Checks;
 import org.tcmrx.core.safetensors.SafetensorsFile;
 import org.tcmrx.core.safetensors.SafetensorsWriter;
 import org.tcmrx.nn.internal.Autograd;
+import org.tcmrx.nn.internal.NativeArrays;
 
 /**
  * A model's named parameters, in the order they were added, each trainable (its gradient is collected) or frozen. The
@@ -352,12 +353,12 @@ public final class ParameterStore implements AutoCloseable {
     private void replaceValues(Parameter p, float[] values) {
         Shape shape = p.array.getShape();
         DataType type = p.array.getDataType();
-        NDArray fresh;
-        // manager.create wraps a Java direct buffer that only its own wrapper keeps alive; intern() closes that
-        // wrapper, and the buffer's memory would then be freed by the garbage collector under the parameter. A
-        // native copy owns its memory.
-        try (NDArray wrapped = manager.create(values, shape)) {
-            fresh = type == DataType.FLOAT32 ? wrapped.duplicate() : wrapped.toType(type, true);
+        // intern() closes fresh's wrapper, so fresh must own its memory (see NativeArrays).
+        NDArray fresh = NativeArrays.floats(manager, values, shape);
+        if (type != DataType.FLOAT32) {
+            try (NDArray f32 = fresh) {
+                fresh = f32.toType(type, true);
+            }
         }
         fresh.setRequiresGradient(p.trainable);
         p.array.intern(fresh);

@@ -22,6 +22,7 @@ import org.tcmrx.core.safetensors.SafetensorsFile;
 import org.tcmrx.nn.internal.Checkpoints;
 import org.tcmrx.nn.internal.Seeds;
 import org.tcmrx.nn.internal.TrainerState;
+import org.tcmrx.nn.internal.NativeArrays;
 
 /**
  * The one training loop of TCM-Rx, for BART, LoRA SFT and DPO alike: epochs of batches, gradient accumulation,
@@ -347,7 +348,7 @@ public final class TrainingLoop<B> {
                                 continue;
                             }
                             lossSum += value;
-                            collector.backward(loss.div((float) window.size()));
+                            collector.backward(NativeArrays.div(loss, window.size()));
                         }
                     }
                 }

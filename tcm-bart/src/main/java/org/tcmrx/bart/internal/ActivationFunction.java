@@ -3,6 +3,7 @@ package org.tcmrx.bart.internal;
 import ai.djl.ndarray.NDArray;
 import java.util.Arrays;
 import java.util.stream.Collectors;
+import org.tcmrx.nn.internal.NativeArrays;
 
 /** The values of {@code activation_function} this BART supports, named as in Hugging Face's {@code ACT2FN}. */
 public enum ActivationFunction {
@@ -27,7 +28,8 @@ public enum ActivationFunction {
         public NDArray apply(NDArray x) {
             // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
             float c = (float) Math.sqrt(2.0 / Math.PI);
-            return x.pow(3).mul(0.044715f).add(x).mul(c).tanh().add(1f).mul(x).mul(0.5f);
+            NDArray inner = NativeArrays.mul(NativeArrays.mul(NativeArrays.pow(x, 3), 0.044715f).add(x), c);
+            return NativeArrays.mul(NativeArrays.add(inner.tanh(), 1f).mul(x), 0.5f);
         }
     };
 

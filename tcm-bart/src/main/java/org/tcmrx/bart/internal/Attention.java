@@ -3,6 +3,7 @@ package org.tcmrx.bart.internal;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import org.tcmrx.nn.internal.NativeArrays;
 
 /**
  * Hugging Face's {@code BartAttention}: multi-head scaled dot-product attention, every projection with a bias. Used
@@ -37,19 +38,21 @@ public record Attention(Projection qProj, Projection kProj, Projection vProj, Pr
      * @param v values, {@code [B, H, S, D]}
      * @param bias added to the scores: 0 where a query may look, a huge negative number where it may not;
      *     broadcastable to {@code [B, H, T, S]}
+     * @param dropout the rates; {@code attention_dropout} applies to the attention probabilities
      * @param scope the manager that owns the temporaries (and the result)
      * @return {@code [B, T, C]}
      */
-    public NDArray forward(NDArray x, NDArray k, NDArray v, NDArray bias, NDManager scope) {
+    public NDArray forward(NDArray x, NDArray k, NDArray v, NDArray bias, Dropout dropout, NDManager scope) {
         long b = x.getShape().get(0);
         long t = x.getShape().get(1);
         long c = x.getShape().get(2);
         long d = c / heads;
         // BART scales q after its bias, before the dot product.
-        NDArray q = splitHeads(qProj.forward(x).mul((float) Math.pow(d, -0.5))); // [B, H, T, D]
+        NDArray q = splitHeads(NativeArrays.mul(qProj.forward(x), (float) Math.pow(d, -0.5))); // [B, H, T, D]
         NDArray kT = Scope.into(scope, k.transpose(0, 1, 3, 2)); // [B, H, D, S]
         NDArray scores = q.matMul(kT).add(bias); // [B, H, T, S]
-        NDArray context = scores.softmax(-1).matMul(v); // [B, H, T, D]
+        NDArray probs = dropout.attention(scores.softmax(-1)); // [B, H, T, S]
+        NDArray context = probs.matMul(v); // [B, H, T, D]
         NDArray merged = context.transpose(0, 2, 1, 3).reshape(b, t, c); // [B, T, H, D] -> [B, T, C]
         return outProj.forward(merged);
     }

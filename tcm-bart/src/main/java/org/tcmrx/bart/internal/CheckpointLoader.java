@@ -21,6 +21,7 @@ import org.tcmrx.core.MalformedDataException;
 import org.tcmrx.core.safetensors.DType;
 import org.tcmrx.core.safetensors.SafetensorsCheckpoint;
 import org.tcmrx.core.safetensors.TensorInfo;
+import org.tcmrx.nn.internal.NativeArrays;
 
 /**
  * Loads the weights of a Hugging Face BART folder ({@code model.safetensors}, or an index and shards) after checking
@@ -83,7 +84,7 @@ public final class CheckpointLoader {
                     String name = e.getKey();
                     Shape shape = new Shape(e.getValue());
                     if (checkpoint.contains(name)) {
-                        arrays.put(name, manager.create(checkpoint.floats(name), shape));
+                        arrays.put(name, NativeArrays.floats(manager, checkpoint.floats(name), shape));
                     } else {
                         LOG.warn("{}: no {}; using zeros, as Hugging Face does", main, name);
                         arrays.put(name, manager.zeros(shape));

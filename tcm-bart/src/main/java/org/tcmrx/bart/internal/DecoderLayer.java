@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDManager;
 
 /**
  * Hugging Face's {@code BartDecoderLayer}, post-LN: {@code x = LN(x + CausalSelfAttn(x))}, then
- * {@code x = LN(x + CrossAttn(x, encoder))}, then {@code x = LN(x + FFN(x))}. Dropout is not applied.
+ * {@code x = LN(x + CrossAttn(x, encoder))}, then {@code x = LN(x + FFN(x))}, with dropout on each sub-layer's output when training.
  *
  * @param selfAttn {@code self_attn}
  * @param selfAttnLayerNorm {@code self_attn_layer_norm}
@@ -27,16 +27,18 @@ public record DecoderLayer(Attention selfAttn, LayerNorm selfAttnLayerNorm, Atte
      * @param paddingBias the encoder key padding bias, {@code [B, 1, 1, S]}
      * @param cache the cache, or null to attend only within {@code x}
      * @param layer this layer's index, to address the cache
+     * @param dropout the rates ({@link Dropout#NONE} for inference)
      * @param scope the manager that owns the temporaries and the result
      * @return {@code [B, T, C]}
      */
     public NDArray forward(NDArray x, NDArray encoderHidden, NDArray causalBias, NDArray paddingBias, KvCache cache,
-            int layer, NDManager scope) {
+            int layer, Dropout dropout, NDManager scope) {
         NDList kv = selfAttn.keysValues(x, scope); // [B, H, T, D] each
         if (cache != null) {
             kv = cache.appendSelf(layer, kv.get(0), kv.get(1)); // [B, H, P + T, D] each
         }
-        NDArray h = selfAttnLayerNorm.forward(x.add(selfAttn.forward(x, kv.get(0), kv.get(1), causalBias, scope)));
+        NDArray selfAttended = selfAttn.forward(x, kv.get(0), kv.get(1), causalBias, dropout, scope); // [B, T, C]
+        NDArray h = selfAttnLayerNorm.forward(x.add(dropout.hidden(selfAttended)));
 
         NDList crossKv = cache == null ? null : cache.cross(layer);
         if (crossKv == null) {
@@ -45,9 +47,9 @@ public record DecoderLayer(Attention selfAttn, LayerNorm selfAttnLayerNorm, Atte
                 cache.putCross(layer, crossKv);
             }
         }
-        NDArray attended = encoderAttn.forward(h, crossKv.get(0), crossKv.get(1), paddingBias, scope);
-        h = encoderAttnLayerNorm.forward(h.add(attended));
+        NDArray attended = encoderAttn.forward(h, crossKv.get(0), crossKv.get(1), paddingBias, dropout, scope);
+        h = encoderAttnLayerNorm.forward(h.add(dropout.hidden(attended)));
 
-        return finalLayerNorm.forward(h.add(ffn.forward(h)));
+        return finalLayerNorm.forward(h.add(dropout.hidden(ffn.forward(h, dropout))));
     }
 }

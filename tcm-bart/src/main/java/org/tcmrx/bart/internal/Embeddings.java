@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.SparseFormat;
+import org.tcmrx.nn.internal.NativeArrays;
 
 /**
  * The input side of BART's encoder or decoder: {@code LN(shared[ids] * embed_scale + embed_positions[pos + 2])}.
@@ -39,7 +40,7 @@ public record Embeddings(NDArray positions, LayerNorm layernormEmbedding) {
         NDArray x = Scope.into(scope, ids.getNDArrayInternal().embedding(ids, tokens, SparseFormat.DENSE)
                 .singletonOrThrow()); // [B, T, C]
         if (embedScale != 1f) {
-            x = x.mul(embedScale);
+            x = NativeArrays.mul(x, embedScale);
         }
         NDArray positionIds = scope.arange((int) (past + OFFSET), (int) (past + OFFSET + t), 1, DataType.INT64); // [T]
         NDArray pos = positionIds.getNDArrayInternal().embedding(positionIds, positions, SparseFormat.DENSE)

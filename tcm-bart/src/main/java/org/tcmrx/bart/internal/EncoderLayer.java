@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDManager;
 
 /**
  * Hugging Face's {@code BartEncoderLayer}, post-LN: {@code x = LN(x + SelfAttn(x))}, then
- * {@code x = LN(x + FFN(x))}. Dropout is not applied (inference semantics).
+ * {@code x = LN(x + FFN(x))}, with dropout on each sub-layer's output when training.
  *
  * @param selfAttn {@code self_attn}
  * @param selfAttnLayerNorm {@code self_attn_layer_norm}
@@ -20,12 +20,14 @@ public record EncoderLayer(Attention selfAttn, LayerNorm selfAttnLayerNorm, Feed
      *
      * @param x {@code [B, S, C]}
      * @param paddingBias the key padding bias, {@code [B, 1, 1, S]}
+     * @param dropout the rates ({@link Dropout#NONE} for inference)
      * @param scope the manager that owns the temporaries and the result
      * @return {@code [B, S, C]}
      */
-    public NDArray forward(NDArray x, NDArray paddingBias, NDManager scope) {
+    public NDArray forward(NDArray x, NDArray paddingBias, Dropout dropout, NDManager scope) {
         NDList kv = selfAttn.keysValues(x, scope);
-        NDArray h = selfAttnLayerNorm.forward(x.add(selfAttn.forward(x, kv.get(0), kv.get(1), paddingBias, scope)));
-        return finalLayerNorm.forward(h.add(ffn.forward(h)));
+        NDArray attended = selfAttn.forward(x, kv.get(0), kv.get(1), paddingBias, dropout, scope); // [B, S, C]
+        NDArray h = selfAttnLayerNorm.forward(x.add(dropout.hidden(attended)));
+        return finalLayerNorm.forward(h.add(dropout.hidden(ffn.forward(h, dropout))));
     }
 }

@@ -14,9 +14,11 @@ public record FeedForward(Projection fc1, Projection fc2, ActivationFunction act
      * Applies the block.
      *
      * @param x {@code [B, T, C]}
+     * @param dropout the rates; {@code activation_dropout} applies after the activation
      * @return {@code [B, T, C]}, in the manager of {@code x}
      */
-    public NDArray forward(NDArray x) {
-        return fc2.forward(activation.apply(fc1.forward(x))); // [B, T, F] -> [B, T, C]
+    public NDArray forward(NDArray x, Dropout dropout) {
+        NDArray hidden = dropout.activation(activation.apply(fc1.forward(x))); // [B, T, F]
+        return fc2.forward(hidden); // [B, T, F] -> [B, T, C]
     }
 }

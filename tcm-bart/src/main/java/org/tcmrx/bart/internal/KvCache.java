@@ -3,6 +3,8 @@ package org.tcmrx.bart.internal;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import java.util.List;
 
 /**
  * The decoder's per-call state: for every layer, the self-attention keys and values of the tokens decoded so far
@@ -94,6 +96,25 @@ public final class KvCache implements AutoCloseable {
         kv.attach(manager);
         crossKeys[layer] = kv.get(0);
         crossValues[layer] = kv.get(1);
+    }
+
+    /**
+     * Reorders the batch of every cached array, as beam search needs when it keeps, drops or duplicates
+     * hypotheses: row {@code i} afterwards is row {@code index[i]} before. The batch size may change.
+     *
+     * @param index {@code [B']}, int64 row numbers of the current batch
+     */
+    public void reorder(NDArray index) {
+        for (NDArray[] arrays : List.of(selfKeys, selfValues, crossKeys, crossValues)) {
+            for (int layer = 0; layer < arrays.length; layer++) {
+                if (arrays[layer] != null) {
+                    NDArray picked = arrays[layer].get(new NDIndex("{}", index)); // [B, H, S, D] -> [B', H, S, D]
+                    picked.attach(manager);
+                    arrays[layer].close();
+                    arrays[layer] = picked;
+                }
+            }
+        }
     }
 
     /**

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.tcmrx.nn.internal.NativeArrays;
 
 /**
  * Additive attention biases, as Hugging Face builds them: 0 where a query may attend a key and the smallest float32
@@ -52,6 +53,6 @@ public final class Masks {
                 bias[(int) (i * s + j)] = BLOCKED;
             }
         }
-        return scope.create(bias, new Shape(1, 1, t, s));
+        return NativeArrays.floats(scope, bias, new Shape(1, 1, t, s));
     }
 }

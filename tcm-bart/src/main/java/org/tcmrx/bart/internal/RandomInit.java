@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 import org.tcmrx.bart.BartConfig;
+import org.tcmrx.nn.internal.NativeArrays;
 
 /**
  * Hugging Face's {@code BartPreTrainedModel._init_weights}, drawn on the Java side so that a seed gives the same
@@ -47,7 +48,7 @@ public final class RandomInit {
                         java.util.Arrays.fill(values, config.padTokenId() * c, (config.padTokenId() + 1) * c, 0f);
                     }
                 }
-                arrays.put(name, manager.create(values, shape));
+                arrays.put(name, NativeArrays.floats(manager, values, shape));
             }
             return BartWeights.assemble(config, manager, arrays);
         } catch (RuntimeException e) {
