@@ -1,0 +1,303 @@
+package org.tcmrx.lora;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.tcmrx.core.MalformedDataException;
+import org.tcmrx.core.TcmRxVersion;
+import org.tcmrx.lora.internal.CheckpointLoader;
+import org.tcmrx.lora.internal.CheckpointWriter;
+import org.tcmrx.lora.internal.DecoderLayer;
+import org.tcmrx.lora.internal.KvCache;
+import org.tcmrx.lora.internal.Masks;
+import org.tcmrx.lora.internal.Qwen2Weights;
+import org.tcmrx.lora.internal.RandomInit;
+import org.tcmrx.lora.internal.RotaryEmbedding;
+import org.tcmrx.lora.internal.Scope;
+import org.tcmrx.nn.internal.NativeArrays;
+
+/**
+ * Hugging Face's {@code Qwen2ForCausalLM} on DJL: the same weights under the same names give the same logits. The
+ * configuration, the weights and the per-generation state ({@link Qwen2Cache}) are separate.
+ *
+ * <p>Arrays: ids are {@code [B, T]} int64 or int32 arrays; an attention mask is {@code [B, P + T]}, 1 for real tokens
+ * and 0 for padding, covering the {@code P} cached tokens and the {@code T} new ones (as Hugging Face's
+ * {@code attention_mask} during generation), or null when nothing is padding. Positions run {@code P .. P + T - 1} in
+ * every row, Hugging Face's default without {@code position_ids}, which is right for right padding. Every result lands
+ * in the manager of the input ids and every temporary is freed before a method returns, so a caller that creates its
+ * inputs in a per-step sub-manager leaves nothing behind; the weights' manager never grows. The forward pass uses
+ * only differentiable operations and never copies to the JVM, so it trains under a {@code GradientCollector} once the
+ * {@link #parameters()} require gradients. Nothing applies dropout: every method computes what {@code model.eval()}
+ * computes.
+ */
+public final class Qwen2Model implements AutoCloseable {
+    /** The configuration file of a model folder. */
+    public static final String CONFIG_FILE = "config.json";
+    /** The weights file written by {@link #save}. */
+    public static final String WEIGHTS_FILE = "model.safetensors";
+
+    private final Qwen2Config config;
+    private final Qwen2Weights weights;
+
+    private Qwen2Model(Qwen2Config config, Qwen2Weights weights) {
+        this.config = config;
+        this.weights = weights;
+    }
+
+    /**
+     * Loads a Hugging Face model folder: {@code config.json} and {@code model.safetensors} (or
+     * {@code model.safetensors.index.json} and its shards), stored as F32, F16 or BF16 and widened to float32.
+     *
+     * @param dir the folder
+     * @param device where the weights go
+     * @return the model; close it to free the weights
+     * @throws IOException when a file cannot be read
+     * @throws MalformedDataException when {@code config.json} is invalid, or a tensor is missing, unexpected,
+     *     mis-shaped or not floating-point (the message names the file and the key)
+     */
+    public static Qwen2Model load(Path dir, Device device) throws IOException {
+        Qwen2Config config = Qwen2Config.read(dir.resolve(CONFIG_FILE));
+        return new Qwen2Model(config, CheckpointLoader.load(dir, config, device));
+    }
+
+    /**
+     * Creates a model with random weights, initialised as Hugging Face does ({@code N(0, initializer_range)}
+     * weights, zero biases, unit RMSNorm scales), for tests and training from scratch.
+     *
+     * @param config the configuration
+     * @param seed the seed; the same seed gives the same weights on every device
+     * @param device where the weights go
+     * @return the model; close it to free the weights
+     */
+    public static Qwen2Model init(Qwen2Config config, long seed, Device device) {
+        return new Qwen2Model(config, RandomInit.init(config, seed, device));
+    }
+
+    /**
+     * Returns the configuration.
+     *
+     * @return the hyper-parameters
+     */
+    public Qwen2Config config() {
+        return config;
+    }
+
+    /**
+     * Returns the device of the weights; inputs must be on it.
+     *
+     * @return the device
+     */
+    public Device device() {
+        return weights.manager().getDevice();
+    }
+
+    /**
+     * Returns every distinct weight under its Hugging Face name, in module order. The arrays are the model's own: an
+     * optimiser updates them in place (with gradients required) and the model sees the update. A tied table appears
+     * once, as {@code model.embed_tokens.weight}.
+     *
+     * @return an unmodifiable map
+     */
+    public Map<String, NDArray> parameters() {
+        return weights.parameters();
+    }
+
+    /**
+     * Computes the logits of every position, as {@code Qwen2ForCausalLM.forward} without a cache; for training, with
+     * {@link CausalLmLoss}.
+     *
+     * @param inputIds {@code [B, T]}
+     * @param attentionMask {@code [B, T]}, or null when nothing is padding
+     * @return logits {@code [B, T, V]}, in the manager of {@code inputIds}
+     * @throws IllegalArgumentException when the shapes or types are wrong
+     */
+    public NDArray forward(NDArray inputIds, NDArray attentionMask) {
+        return forward(inputIds, attentionMask, null);
+    }
+
+    /**
+     * Computes the logits of new tokens. Without a cache every position of {@code inputIds} is decoded; with one,
+     * {@code inputIds} continues the tokens the cache holds (typically one new token per call), and the cache grows
+     * by {@code T}.
+     *
+     * @param inputIds {@code [B, T]}
+     * @param attentionMask {@code [B, P + T]}, or null when nothing is padding
+     * @param cacheOrNull the generation's cache, or null
+     * @return logits {@code [B, T, V]}, in the manager of {@code inputIds}
+     * @throws IllegalArgumentException when the shapes or types are wrong, or the cache was made for another model or
+     *     holds another batch size
+     */
+    public NDArray forward(NDArray inputIds, NDArray attentionMask, Qwen2Cache cacheOrNull) {
+        NDManager out = inputIds.getManager();
+        try (NDManager scope = out.newSubManager()) {
+            NDArray h = decode(inputIds, attentionMask, cacheOrNull, scope); // [B, T, C]
+            NDArray logits = h.getNDArrayInternal().linear(h, weights.lmHead(), null).singletonOrThrow(); // [B, T, V]
+            logits.attach(out);
+            return logits;
+        }
+    }
+
+    /**
+     * Computes the final hidden states (the output of {@code model.norm}, Hugging Face's {@code last_hidden_state})
+     * of every position, without a cache.
+     *
+     * @param inputIds {@code [B, T]}
+     * @param attentionMask {@code [B, T]}, or null when nothing is padding
+     * @return {@code [B, T, C]}, in the manager of {@code inputIds}
+     * @throws IllegalArgumentException when the shapes or types are wrong
+     */
+    public NDArray hiddenStates(NDArray inputIds, NDArray attentionMask) {
+        return hiddenStates(inputIds, attentionMask, null);
+    }
+
+    /**
+     * Computes the final hidden states of new tokens, continuing a cache as {@link #forward(NDArray, NDArray,
+     * Qwen2Cache)} does.
+     *
+     * @param inputIds {@code [B, T]}
+     * @param attentionMask {@code [B, P + T]}, or null when nothing is padding
+     * @param cacheOrNull the generation's cache, or null
+     * @return {@code [B, T, C]}, in the manager of {@code inputIds}
+     * @throws IllegalArgumentException when the shapes or types are wrong, or the cache does not fit
+     */
+    public NDArray hiddenStates(NDArray inputIds, NDArray attentionMask, Qwen2Cache cacheOrNull) {
+        NDManager out = inputIds.getManager();
+        try (NDManager scope = out.newSubManager()) {
+            NDArray h = decode(inputIds, attentionMask, cacheOrNull, scope);
+            h.attach(out);
+            return h;
+        }
+    }
+
+    private NDArray decode(NDArray inputIds, NDArray attentionMask, Qwen2Cache cacheOrNull, NDManager scope) {
+        Shape shape = ids("inputIds", inputIds);
+        long b = shape.get(0);
+        long t = shape.get(1);
+        KvCache kv = cacheOrNull == null ? null : cacheOrNull.kv();
+        if (kv != null && kv.layers() != config.numHiddenLayers()) {
+            throw new IllegalArgumentException("the cache has " + kv.layers() + " layers, the model "
+                    + config.numHiddenLayers());
+        }
+        if (kv != null && kv.batch() >= 0 && kv.batch() != b) {
+            throw new IllegalArgumentException("the cache holds a batch of " + kv.batch() + ", inputIds has " + b);
+        }
+        long past = kv == null ? 0 : kv.length();
+        if (attentionMask != null && !attentionMask.getShape().equals(new Shape(b, past + t))) {
+            throw new IllegalArgumentException("attentionMask must have shape " + new Shape(b, past + t)
+                    + " (the batch, and the " + past + " cached and " + t + " new positions), got "
+                    + attentionMask.getShape());
+        }
+        NDArray bias = Masks.attentionBias(attentionMask, t, past, scope); // [B or 1, 1, T, P + T]
+        RotaryEmbedding rope = RotaryEmbedding.of(past, t, config.headSize(), config.ropeTheta(), scope);
+        NDArray h = Scope.into(scope, inputIds.getNDArrayInternal()
+                .embedding(inputIds, weights.embedTokens(), SparseFormat.DENSE).singletonOrThrow()); // [B, T, C]
+        int i = 0;
+        for (DecoderLayer layer : weights.layers()) {
+            h = layer.forward(h, rope, bias, kv, i++, scope); // [B, T, C]
+        }
+        if (kv != null) {
+            kv.advance(b, t);
+        }
+        return weights.norm().forward(h); // [B, T, C]
+    }
+
+    /**
+     * Opens an empty cache for one generation.
+     *
+     * @param parent the manager under which the cache keeps its arrays
+     * @return the cache; close it when the generation ends
+     */
+    public Qwen2Cache newCache(NDManager parent) {
+        return new Qwen2Cache(new KvCache(parent, config.numHiddenLayers()));
+    }
+
+    /**
+     * Greedy decoding with the cache: appends the argmax token {@code maxNewTokens} times. Nothing stops early (an
+     * emitted EOS is fed back like any token), as {@code generate(do_sample=False, num_beams=1)} with the EOS stop
+     * switched off. Only the last position's logits are computed at each step.
+     *
+     * @param promptIds {@code [B, T]}, no padding (every row {@code T} real tokens)
+     * @param maxNewTokens the number of tokens to generate
+     * @param listenerOrNull told each step's logits, or null
+     * @return the generated ids, {@code [B][maxNewTokens]}, without the prompt
+     * @throws IllegalArgumentException when the shape or type is wrong or {@code maxNewTokens} is negative
+     */
+    public long[][] greedy(NDArray promptIds, int maxNewTokens, StepListener listenerOrNull) {
+        if (maxNewTokens < 0) {
+            throw new IllegalArgumentException("maxNewTokens must not be negative, got " + maxNewTokens);
+        }
+        int b = Math.toIntExact(ids("promptIds", promptIds).get(0));
+        long[][] generated = new long[b][maxNewTokens];
+        long[] next = null;
+        try (NDManager generation = promptIds.getManager().newSubManager();
+                Qwen2Cache cache = newCache(generation)) {
+            for (int step = 0; step < maxNewTokens; step++) {
+                try (NDManager stepScope = generation.newSubManager()) {
+                    NDArray ids = step == 0 ? promptIds : NativeArrays.longs(stepScope, next, new Shape(b, 1));
+                    NDArray h = decode(ids, null, cache, stepScope); // [B, T, C]
+                    NDArray last = h.get(":, -1, :"); // [B, C]
+                    NDArray logits = last.getNDArrayInternal().linear(last, weights.lmHead(), null)
+                            .singletonOrThrow(); // [B, V]
+                    if (listenerOrNull != null) {
+                        listenerOrNull.onStep(step, logits);
+                    }
+                    next = logits.argMax(-1).toType(DataType.INT64, false).toLongArray(); // [B]
+                    for (int row = 0; row < b; row++) {
+                        generated[row][step] = next[row];
+                    }
+                }
+            }
+        }
+        return generated;
+    }
+
+    /**
+     * Writes the model as a Hugging Face folder: {@code config.json} (with {@code torch_dtype} float32) and
+     * {@code model.safetensors} (float32, a tied table once, as {@code save_pretrained} writes it). The safetensors
+     * metadata records the producer and version.
+     *
+     * @param dir the folder, created when absent; existing files of the same names are replaced
+     * @throws IOException when writing fails
+     */
+    public void save(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        CheckpointWriter.write(weights, dir.resolve(WEIGHTS_FILE),
+                Map.of("producer", "tcmrx " + Qwen2Model.class.getSimpleName(), "version", TcmRxVersion.VERSION));
+        config.toBuilder().optTorchDtype("float32").build().write(dir.resolve(CONFIG_FILE));
+    }
+
+    /** Frees the weights. Caches and arrays returned earlier live in their own managers. */
+    @Override
+    public void close() {
+        weights.close();
+    }
+
+    private static Shape ids(String what, NDArray ids) {
+        Shape shape = ids.getShape();
+        DataType type = ids.getDataType();
+        if (shape.dimension() != 2 || !(type == DataType.INT64 || type == DataType.INT32) || shape.get(1) == 0) {
+            throw new IllegalArgumentException(what + " must be a non-empty [B, T] int64 or int32 array, got " + type
+                    + " " + shape);
+        }
+        return shape;
+    }
+
+    /** Sees each step of {@link #greedy}. */
+    @FunctionalInterface
+    public interface StepListener {
+        /**
+         * Receives one step's logits; they are freed when the step ends, so copy what is kept.
+         *
+         * @param step the step, from 0
+         * @param logits {@code [B, V]}, from which the step's tokens are the argmax
+         */
+        void onStep(int step, NDArray logits);
+    }
+}
