@@ -27,9 +27,10 @@ import org.tcmrx.core.internal.Json;
  * <p>Supported: {@code hidden_act} {@code silu}, plain RoPE ({@code rope_scaling} null, absent or of
  * {@code rope_type} {@code default}; YaRN and the other scalings are rejected) and full attention
  * ({@code use_sliding_window} false; {@code sliding_window} and {@code max_window_layers} are kept and written back,
- * as Hugging Face ignores them then). {@code attention_dropout} is kept but not applied: {@link Qwen2Model} computes
- * what {@code model.eval()} computes. {@code initializer_range} is the standard deviation of {@link Qwen2Model#init}.
- * {@code torch_dtype} is informational; the dtypes stored in the safetensors files decide how they are read.
+ * as Hugging Face ignores them then). {@code attention_dropout} applies only in {@link Qwen2Model}'s training-mode
+ * forward; every other method computes what {@code model.eval()} computes. {@code initializer_range} is the standard
+ * deviation of {@link Qwen2Model#init}. {@code torch_dtype} is informational; the dtypes stored in the safetensors
+ * files decide how they are read.
  *
  * @param vocabSize {@code vocab_size}, {@code V}
  * @param hiddenSize {@code hidden_size}, {@code C}
@@ -334,7 +335,7 @@ public record Qwen2Config(
         return s == null ? "null" : "'" + s + "'";
     }
 
-    /** An invalid value, with the {@code config.json} key it came from. */
+    /** An invalid value, with the JSON key it came from ({@code config.json}'s, or {@code adapter_config.json}'s). */
     static final class FieldException extends IllegalArgumentException {
         private static final long serialVersionUID = 1L;
         /** The key. */

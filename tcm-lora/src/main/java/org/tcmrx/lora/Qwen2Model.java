@@ -34,8 +34,12 @@ import org.tcmrx.nn.internal.NativeArrays;
  * in the manager of the input ids and every temporary is freed before a method returns, so a caller that creates its
  * inputs in a per-step sub-manager leaves nothing behind; the weights' manager never grows. The forward pass uses
  * only differentiable operations and never copies to the JVM, so it trains under a {@code GradientCollector} once the
- * {@link #parameters()} require gradients. Nothing applies dropout: every method computes what {@code model.eval()}
+ * {@link #parameters()} require gradients. Only {@link #forward(NDArray, NDArray, boolean)} in training mode applies
+ * dropout ({@code lora_dropout}, {@code attention_dropout}); every other method computes what {@code model.eval()}
  * computes.
+ *
+ * <p>LoRA: {@link #applyLora} and {@link #loadAdapter} add a PEFT adapter in place, one at a time; every method then
+ * runs with it (see {@link LoraAdapter}) until it is disabled or closed. {@link #parameters()} stay the base weights.
  */
 public final class Qwen2Model implements AutoCloseable {
     /** The configuration file of a model folder. */
@@ -45,6 +49,7 @@ public final class Qwen2Model implements AutoCloseable {
 
     private final Qwen2Config config;
     private final Qwen2Weights weights;
+    private LoraAdapter adapter;
 
     private Qwen2Model(Qwen2Config config, Qwen2Weights weights) {
         this.config = config;
@@ -123,6 +128,23 @@ public final class Qwen2Model implements AutoCloseable {
     }
 
     /**
+     * Computes the logits of every position without a cache, in training mode (PyTorch's {@code model.train()}:
+     * {@code lora_dropout} on each LoRA branch's input and {@code attention_dropout} on the attention probabilities)
+     * or in inference mode, which is {@link #forward(NDArray, NDArray)}. Dropout masks come from the engine's random
+     * generator: seed it ({@code Engine.getInstance().setRandomSeed}) for reproducible masks, as the training loop
+     * does before every step.
+     *
+     * @param inputIds {@code [B, T]}
+     * @param attentionMask {@code [B, T]}, or null when nothing is padding
+     * @param training whether dropout applies
+     * @return logits {@code [B, T, V]}, in the manager of {@code inputIds}
+     * @throws IllegalArgumentException when the shapes or types are wrong
+     */
+    public NDArray forward(NDArray inputIds, NDArray attentionMask, boolean training) {
+        return logits(inputIds, attentionMask, null, training);
+    }
+
+    /**
      * Computes the logits of new tokens. Without a cache every position of {@code inputIds} is decoded; with one,
      * {@code inputIds} continues the tokens the cache holds (typically one new token per call), and the cache grows
      * by {@code T}.
@@ -135,9 +157,13 @@ public final class Qwen2Model implements AutoCloseable {
      *     holds another batch size
      */
     public NDArray forward(NDArray inputIds, NDArray attentionMask, Qwen2Cache cacheOrNull) {
+        return logits(inputIds, attentionMask, cacheOrNull, false);
+    }
+
+    private NDArray logits(NDArray inputIds, NDArray attentionMask, Qwen2Cache cacheOrNull, boolean training) {
         NDManager out = inputIds.getManager();
         try (NDManager scope = out.newSubManager()) {
-            NDArray h = decode(inputIds, attentionMask, cacheOrNull, scope); // [B, T, C]
+            NDArray h = decode(inputIds, attentionMask, cacheOrNull, training, scope); // [B, T, C]
             NDArray logits = h.getNDArrayInternal().linear(h, weights.lmHead(), null).singletonOrThrow(); // [B, T, V]
             logits.attach(out);
             return logits;
@@ -170,13 +196,14 @@ public final class Qwen2Model implements AutoCloseable {
     public NDArray hiddenStates(NDArray inputIds, NDArray attentionMask, Qwen2Cache cacheOrNull) {
         NDManager out = inputIds.getManager();
         try (NDManager scope = out.newSubManager()) {
-            NDArray h = decode(inputIds, attentionMask, cacheOrNull, scope);
+            NDArray h = decode(inputIds, attentionMask, cacheOrNull, false, scope);
             h.attach(out);
             return h;
         }
     }
 
-    private NDArray decode(NDArray inputIds, NDArray attentionMask, Qwen2Cache cacheOrNull, NDManager scope) {
+    private NDArray decode(NDArray inputIds, NDArray attentionMask, Qwen2Cache cacheOrNull, boolean training,
+            NDManager scope) {
         Shape shape = ids("inputIds", inputIds);
         long b = shape.get(0);
         long t = shape.get(1);
@@ -200,7 +227,7 @@ public final class Qwen2Model implements AutoCloseable {
                 .embedding(inputIds, weights.embedTokens(), SparseFormat.DENSE).singletonOrThrow()); // [B, T, C]
         int i = 0;
         for (DecoderLayer layer : weights.layers()) {
-            h = layer.forward(h, rope, bias, kv, i++, scope); // [B, T, C]
+            h = layer.forward(h, rope, bias, kv, i++, training, scope); // [B, T, C]
         }
         if (kv != null) {
             kv.advance(b, t);
@@ -241,7 +268,7 @@ public final class Qwen2Model implements AutoCloseable {
             for (int step = 0; step < maxNewTokens; step++) {
                 try (NDManager stepScope = generation.newSubManager()) {
                     NDArray ids = step == 0 ? promptIds : NativeArrays.longs(stepScope, next, new Shape(b, 1));
-                    NDArray h = decode(ids, null, cache, stepScope); // [B, T, C]
+                    NDArray h = decode(ids, null, cache, false, stepScope); // [B, T, C]
                     NDArray last = h.get(":, -1, :"); // [B, C]
                     NDArray logits = last.getNDArrayInternal().linear(last, weights.lmHead(), null)
                             .singletonOrThrow(); // [B, V]
@@ -259,9 +286,68 @@ public final class Qwen2Model implements AutoCloseable {
     }
 
     /**
+     * Adds a new LoRA adapter to the projections {@code config.targetModules()} selects, initialised from a seed as
+     * {@code init_lora_weights} says (PEFT's default: {@code lora_B} zero, so the outputs do not change yet).
+     *
+     * @param config the adapter's configuration
+     * @param seed the seed; the same seed gives the same adapter on every device
+     * @return the adapter, enabled; close it to remove it
+     * @throws IllegalArgumentException naming {@code target_modules} when they select nothing or a module that is not
+     *     a decoder layer's projection
+     * @throws IllegalStateException when the model already has an adapter
+     */
+    public LoraAdapter applyLora(LoraConfig config, long seed) {
+        requireNoAdapter();
+        adapter = LoraAdapter.create(this, weights, config, seed);
+        return adapter;
+    }
+
+    /**
+     * Loads a PEFT adapter folder ({@code adapter_config.json} and {@code adapter_model.safetensors}, as
+     * {@code save_pretrained} writes them) onto this model, as {@code PeftModel.from_pretrained}.
+     *
+     * @param dir the folder
+     * @return the adapter, enabled; close it to remove it
+     * @throws IOException when a file cannot be read or is absent
+     * @throws MalformedDataException when {@code adapter_config.json} is invalid, unsupported or does not fit the
+     *     model, or a tensor is missing, unexpected, mis-shaped or not floating-point; the message names the file and
+     *     the key
+     * @throws IllegalStateException when the model already has an adapter
+     */
+    public LoraAdapter loadAdapter(Path dir) throws IOException {
+        requireNoAdapter();
+        adapter = LoraAdapter.load(this, weights, dir);
+        return adapter;
+    }
+
+    /**
+     * Returns the adapter the model runs with.
+     *
+     * @return the adapter added by {@link #applyLora} or {@link #loadAdapter} and not closed since, or null
+     */
+    public LoraAdapter adapterOrNull() {
+        return adapter;
+    }
+
+    private void requireNoAdapter() {
+        if (adapter != null) {
+            throw new IllegalStateException("the model already has an adapter on " + adapter.modules().size()
+                    + " modules; close it first");
+        }
+    }
+
+    /** Forgets an adapter that has removed itself. */
+    void detach(LoraAdapter removed) {
+        if (adapter == removed) {
+            adapter = null;
+        }
+    }
+
+    /**
      * Writes the model as a Hugging Face folder: {@code config.json} (with {@code torch_dtype} float32) and
      * {@code model.safetensors} (float32, a tied table once, as {@code save_pretrained} writes it). The safetensors
-     * metadata records the producer and version.
+     * metadata records the producer and version. The weights are written as they are: with a merged adapter's update,
+     * without an unmerged adapter (save that with {@link LoraAdapter#save}).
      *
      * @param dir the folder, created when absent; existing files of the same names are replaced
      * @throws IOException when writing fails
@@ -273,9 +359,16 @@ public final class Qwen2Model implements AutoCloseable {
         config.toBuilder().optTorchDtype("float32").build().write(dir.resolve(CONFIG_FILE));
     }
 
-    /** Frees the weights. Caches and arrays returned earlier live in their own managers. */
+    /**
+     * Frees the weights and the adapter's arrays (those no {@code ParameterStore} has taken); the adapter is then
+     * unloaded. Caches and arrays returned earlier live in their own managers.
+     */
     @Override
     public void close() {
+        if (adapter != null) {
+            adapter.modelClosed();
+            adapter = null;
+        }
         weights.close();
     }
 

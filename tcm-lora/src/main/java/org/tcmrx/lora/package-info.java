@@ -1,8 +1,23 @@
 /**
- * A Hugging Face-compatible Qwen2 causal language model on DJL: {@link org.tcmrx.lora.Qwen2Config} (the
- * {@code config.json}), {@link org.tcmrx.lora.Qwen2Model} (loading, saving and random initialisation of
- * {@code Qwen2ForCausalLM} checkpoints, the forward pass, a key/value cache and greedy decoding) and
- * {@link org.tcmrx.lora.CausalLmLoss} (the shifted next-token loss). Weight names are Hugging Face's verbatim. LoRA
- * fine-tuning will build on these.
+ * A Hugging Face-compatible Qwen2 causal language model on DJL, with PEFT-compatible LoRA.
+ *
+ * <p>The model: {@link org.tcmrx.lora.Qwen2Config} (the {@code config.json}), {@link org.tcmrx.lora.Qwen2Model}
+ * (loading, saving and random initialisation of {@code Qwen2ForCausalLM} checkpoints, the forward pass in inference
+ * or training mode, a key/value cache and greedy decoding) and {@link org.tcmrx.lora.CausalLmLoss} (the shifted
+ * next-token loss). Weight names are Hugging Face's verbatim.
+ *
+ * <p>Text: {@link org.tcmrx.lora.QwenTokenizer} (a Hugging Face {@code tokenizer.json} through DJL, without DJL's
+ * default truncation and padding) and {@link org.tcmrx.lora.ChatTemplate} with {@link org.tcmrx.lora.ChatMessage}
+ * (Qwen2.5's ChatML, and the assistant-token masks that limit a training loss to the answers).
+ *
+ * <p>LoRA (Hu et al., 2021) as PEFT implements it: {@link org.tcmrx.lora.LoraConfig} (the
+ * {@code adapter_config.json}) and {@link org.tcmrx.lora.LoraAdapter}, which {@code Qwen2Model.applyLora} or
+ * {@code Qwen2Model.loadAdapter} injects into the model in place. Each selected projection computes
+ * {@code y = x W^T (+ b) + dropout(x) A^T B^T * scaling}, with {@code A [r, in]}, {@code B [out, r]} and
+ * {@code scaling = lora_alpha / r} ({@code lora_alpha / sqrt(r)} with {@code use_rslora}); the adapter can be
+ * disabled (the base model exactly, as DPO's reference), merged into the weights ({@code W + scaling * B @ A}) and
+ * unmerged, trained through a {@code ParameterStore} that freezes the base weights, and saved as a folder PEFT's
+ * {@code PeftModel.from_pretrained} reads (keys {@code base_model.model.<module>.lora_A.weight}, without the adapter
+ * name).
  */
 package org.tcmrx.lora;

@@ -16,15 +16,27 @@ import org.tcmrx.core.safetensors.SafetensorsWriter;
 import org.tcmrx.core.safetensors.TensorInfo;
 import org.tcmrx.nn.internal.NativeArrays;
 
-/** The qwen2-tiny-A golden fixture, read from {@code tcmrx.fixtures.dir}; tests are skipped without it. */
+/**
+ * The qwen2-tiny-A and peft-lora-A golden fixtures, read from {@code tcmrx.fixtures.dir}; tests are skipped without
+ * them.
+ */
 final class Qwen2Fixtures {
     private Qwen2Fixtures() {}
 
     /** Returns {@code qwen2-tiny-A/}, or skips the test. */
     static Path qwen2TinyA() {
+        return fixture("qwen2-tiny-A");
+    }
+
+    /** Returns {@code peft-lora-A/} (an adapter for qwen2-tiny-A), or skips the test. */
+    static Path peftLoraA() {
+        return fixture("peft-lora-A");
+    }
+
+    private static Path fixture(String name) {
         String dir = System.getProperty("tcmrx.fixtures.dir");
         assumeTrue(dir != null, "tcmrx.fixtures.dir is not set");
-        Path folder = Path.of(dir).resolve("qwen2-tiny-A");
+        Path folder = Path.of(dir).resolve(name);
         assumeTrue(Files.isRegularFile(folder.resolve("expected.safetensors")), "no fixture at " + folder);
         return folder;
     }

@@ -21,12 +21,13 @@ public record DecoderLayer(Attention selfAttn, SwiGlu mlp, RmsNorm inputLayernor
      * @param bias the attention bias, {@code [B or 1, 1, T, P + T]}
      * @param cache the cache, or null
      * @param layer this layer's index, to address the cache
+     * @param training whether dropout (LoRA's, {@code attention_dropout}) applies
      * @param scope the manager that owns the temporaries and the result
      * @return {@code [B, T, C]}
      */
-    public NDArray forward(NDArray x, RotaryEmbedding rope, NDArray bias, KvCache cache, int layer,
+    public NDArray forward(NDArray x, RotaryEmbedding rope, NDArray bias, KvCache cache, int layer, boolean training,
             NDManager scope) {
-        NDArray h = x.add(selfAttn.forward(inputLayernorm.forward(x), rope, bias, cache, layer, scope));
-        return h.add(mlp.forward(postAttentionLayernorm.forward(h)));
+        NDArray h = x.add(selfAttn.forward(inputLayernorm.forward(x), rope, bias, cache, layer, training, scope));
+        return h.add(mlp.forward(postAttentionLayernorm.forward(h), training));
     }
 }

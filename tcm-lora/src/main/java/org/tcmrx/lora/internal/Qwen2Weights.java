@@ -17,6 +17,7 @@ public final class Qwen2Weights implements AutoCloseable {
     private final NDManager manager;
     private final Map<String, NDArray> parameters;
     private final List<DecoderLayer> layers;
+    private final Map<String, Linear> linears = new LinkedHashMap<>();
     private final RmsNorm norm;
 
     private Qwen2Weights(Qwen2Config config, NDManager manager, Map<String, NDArray> parameters) {
@@ -28,7 +29,7 @@ public final class Qwen2Weights implements AutoCloseable {
             String p = WeightLayout.layerPrefix(i);
             Attention attention = new Attention(linear(p + "self_attn.q_proj."), linear(p + "self_attn.k_proj."),
                     linear(p + "self_attn.v_proj."), linear(p + "self_attn.o_proj."), config.numAttentionHeads(),
-                    config.numKeyValueHeads(), config.headSize());
+                    config.numKeyValueHeads(), config.headSize(), (float) config.attentionDropout());
             SwiGlu mlp = new SwiGlu(linear(p + "mlp.gate_proj."), linear(p + "mlp.up_proj."),
                     linear(p + "mlp.down_proj."));
             built.add(new DecoderLayer(attention, mlp, new RmsNorm(parameters.get(p + "input_layernorm.weight"), eps),
@@ -107,6 +108,18 @@ public final class Qwen2Weights implements AutoCloseable {
     }
 
     /**
+     * Returns every projection of the decoder layers under its Hugging Face module path
+     * ({@code model.layers.0.self_attn.q_proj}), in the order of {@code model.named_modules()}: per layer
+     * {@code q_proj}, {@code k_proj}, {@code v_proj}, {@code o_proj}, {@code gate_proj}, {@code up_proj},
+     * {@code down_proj}. The output projection is not among them.
+     *
+     * @return an unmodifiable map of the live projections
+     */
+    public Map<String, Linear> linears() {
+        return Collections.unmodifiableMap(linears);
+    }
+
+    /**
      * Returns the final norm.
      *
      * @return {@code model.norm}
@@ -122,6 +135,8 @@ public final class Qwen2Weights implements AutoCloseable {
     }
 
     private Linear linear(String prefix) {
-        return new Linear(parameters.get(prefix + "weight"), parameters.get(prefix + "bias"));
+        Linear linear = new Linear(parameters.get(prefix + "weight"), parameters.get(prefix + "bias"));
+        linears.put(prefix.substring(0, prefix.length() - 1), linear);
+        return linear;
     }
 }

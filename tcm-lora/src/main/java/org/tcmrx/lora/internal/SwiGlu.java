@@ -14,11 +14,12 @@ public record SwiGlu(Linear gateProj, Linear upProj, Linear downProj) {
      * Applies the block.
      *
      * @param x {@code [B, T, C]}
+     * @param training whether the LoRA branches apply their dropout
      * @return {@code [B, T, C]}, in the manager of {@code x}
      */
-    public NDArray forward(NDArray x) {
-        NDArray gate = gateProj.forward(x); // [B, T, I]
+    public NDArray forward(NDArray x, boolean training) {
+        NDArray gate = gateProj.forward(x, training); // [B, T, I]
         NDArray silu = gate.mul(gate.getNDArrayInternal().sigmoid()); // silu(g) = g * sigmoid(g)
-        return downProj.forward(silu.mul(upProj.forward(x))); // [B, T, I] -> [B, T, C]
+        return downProj.forward(silu.mul(upProj.forward(x, training)), training); // [B, T, I] -> [B, T, C]
     }
 }

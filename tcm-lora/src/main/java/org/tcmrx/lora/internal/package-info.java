@@ -1,12 +1,14 @@
 /**
  * The blocks of Qwen2, one file each, and the plumbing behind {@link org.tcmrx.lora.Qwen2Model}: weight records named
- * after Hugging Face's modules, checkpoint loading and saving, rotary embeddings, the attention bias and the key/value
- * cache. Not a stable API.
+ * after Hugging Face's modules, checkpoint loading and saving, rotary embeddings, the attention bias, the key/value
+ * cache, the LoRA branch a projection carries while an adapter is on (with the adapter's tensors), and the reader of
+ * a {@code tokenizer.json}'s vocabulary and added tokens. Not a stable API.
  *
  * <p>Dimension letters, bound once for every shape comment: {@code B} batch, {@code T} new (query) positions,
  * {@code P} cached positions, {@code S} key positions ({@code P + T}), {@code C} {@code hidden_size}, {@code H}
  * query heads, {@code KV} key/value heads, {@code G} query heads per key/value head ({@code H / KV}), {@code D} head
- * size, {@code I} {@code intermediate_size}, {@code V} vocabulary, {@code N} either head count.
+ * size, {@code I} {@code intermediate_size}, {@code V} vocabulary, {@code N} either head count, {@code R} the LoRA
+ * rank {@code r}.
  *
  * <p>Memory: every result of a forward lands in the manager of the input ids (the caller's per-step scope), never in
  * the weights' manager. DJL attaches a result to the manager of the array an operation is called on, so operations
