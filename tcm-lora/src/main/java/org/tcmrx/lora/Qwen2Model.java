@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.SparseFormat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import org.tcmrx.core.MalformedDataException;
 import org.tcmrx.core.TcmRxVersion;
@@ -30,7 +31,9 @@ import org.tcmrx.nn.internal.NativeArrays;
  * <p>Arrays: ids are {@code [B, T]} int64 or int32 arrays; an attention mask is {@code [B, P + T]}, 1 for real tokens
  * and 0 for padding, covering the {@code P} cached tokens and the {@code T} new ones (as Hugging Face's
  * {@code attention_mask} during generation), or null when nothing is padding. Positions run {@code P .. P + T - 1} in
- * every row, Hugging Face's default without {@code position_ids}, which is right for right padding. Every result lands
+ * every row, Hugging Face's default without {@code position_ids}, which is right for right padding; for left padding
+ * pass explicit {@code positionIds} to {@link #forward(NDArray, NDArray, NDArray, Qwen2Cache)}, as {@link Generator}
+ * does. Every result lands
  * in the manager of the input ids and every temporary is freed before a method returns, so a caller that creates its
  * inputs in a per-step sub-manager leaves nothing behind; the weights' manager never grows. The forward pass uses
  * only differentiable operations and never copies to the JVM, so it trains under a {@code GradientCollector} once the
@@ -141,7 +144,7 @@ public final class Qwen2Model implements AutoCloseable {
      * @throws IllegalArgumentException when the shapes or types are wrong
      */
     public NDArray forward(NDArray inputIds, NDArray attentionMask, boolean training) {
-        return logits(inputIds, attentionMask, null, training);
+        return logits(inputIds, attentionMask, null, null, training);
     }
 
     /**
@@ -157,13 +160,60 @@ public final class Qwen2Model implements AutoCloseable {
      *     holds another batch size
      */
     public NDArray forward(NDArray inputIds, NDArray attentionMask, Qwen2Cache cacheOrNull) {
-        return logits(inputIds, attentionMask, cacheOrNull, false);
+        return logits(inputIds, attentionMask, null, cacheOrNull, false);
     }
 
-    private NDArray logits(NDArray inputIds, NDArray attentionMask, Qwen2Cache cacheOrNull, boolean training) {
+    /**
+     * Computes the logits of new tokens at explicit positions, as Hugging Face's {@code position_ids}. With left
+     * padding, {@code generate} passes {@code attention_mask.cumsum(-1) - 1} (1 at padding), so that every row's first
+     * real token is at position 0 and a padded prompt is decoded as the same prompt alone.
+     *
+     * @param inputIds {@code [B, T]}
+     * @param attentionMask {@code [B, P + T]}, or null when nothing is padding
+     * @param positionIdsOrNull {@code [B, T]} int64 or int32 positions of the new tokens, or null for
+     *     {@code P .. P + T - 1} in every row
+     * @param cacheOrNull the generation's cache, or null
+     * @return logits {@code [B, T, V]}, in the manager of {@code inputIds}
+     * @throws IllegalArgumentException when the shapes or types are wrong, or the cache does not fit
+     */
+    public NDArray forward(NDArray inputIds, NDArray attentionMask, NDArray positionIdsOrNull,
+            Qwen2Cache cacheOrNull) {
+        long[][] positions = null;
+        if (positionIdsOrNull != null) {
+            Shape shape = ids("positionIds", positionIdsOrNull);
+            if (!shape.equals(inputIds.getShape())) {
+                throw new IllegalArgumentException("positionIds must have the shape of inputIds " + inputIds.getShape()
+                        + ", got " + shape);
+            }
+            long[] flat = positionIdsOrNull.toType(DataType.INT64, false).toLongArray();
+            int t = Math.toIntExact(shape.get(1));
+            positions = new long[Math.toIntExact(shape.get(0))][];
+            for (int row = 0; row < positions.length; row++) {
+                positions[row] = Arrays.copyOfRange(flat, row * t, (row + 1) * t);
+            }
+        }
+        return logits(inputIds, attentionMask, positions, cacheOrNull, false);
+    }
+
+    /**
+     * The logits of the last position only, {@code [B, V]}, in the manager of {@code inputIds}: one generation step.
+     */
+    NDArray lastLogits(NDArray inputIds, NDArray attentionMask, long[][] positionsOrNull, Qwen2Cache cache) {
         NDManager out = inputIds.getManager();
         try (NDManager scope = out.newSubManager()) {
-            NDArray h = decode(inputIds, attentionMask, cacheOrNull, training, scope); // [B, T, C]
+            NDArray h = decode(inputIds, attentionMask, positionsOrNull, cache, false, scope); // [B, T, C]
+            NDArray last = h.get(":, -1, :"); // [B, C]
+            NDArray logits = last.getNDArrayInternal().linear(last, weights.lmHead(), null).singletonOrThrow(); // [B, V]
+            logits.attach(out);
+            return logits;
+        }
+    }
+
+    private NDArray logits(NDArray inputIds, NDArray attentionMask, long[][] positionsOrNull, Qwen2Cache cacheOrNull,
+            boolean training) {
+        NDManager out = inputIds.getManager();
+        try (NDManager scope = out.newSubManager()) {
+            NDArray h = decode(inputIds, attentionMask, positionsOrNull, cacheOrNull, training, scope); // [B, T, C]
             NDArray logits = h.getNDArrayInternal().linear(h, weights.lmHead(), null).singletonOrThrow(); // [B, T, V]
             logits.attach(out);
             return logits;
@@ -196,14 +246,14 @@ public final class Qwen2Model implements AutoCloseable {
     public NDArray hiddenStates(NDArray inputIds, NDArray attentionMask, Qwen2Cache cacheOrNull) {
         NDManager out = inputIds.getManager();
         try (NDManager scope = out.newSubManager()) {
-            NDArray h = decode(inputIds, attentionMask, cacheOrNull, false, scope);
+            NDArray h = decode(inputIds, attentionMask, null, cacheOrNull, false, scope);
             h.attach(out);
             return h;
         }
     }
 
-    private NDArray decode(NDArray inputIds, NDArray attentionMask, Qwen2Cache cacheOrNull, boolean training,
-            NDManager scope) {
+    private NDArray decode(NDArray inputIds, NDArray attentionMask, long[][] positionsOrNull, Qwen2Cache cacheOrNull,
+            boolean training, NDManager scope) {
         Shape shape = ids("inputIds", inputIds);
         long b = shape.get(0);
         long t = shape.get(1);
@@ -222,7 +272,9 @@ public final class Qwen2Model implements AutoCloseable {
                     + attentionMask.getShape());
         }
         NDArray bias = Masks.attentionBias(attentionMask, t, past, scope); // [B or 1, 1, T, P + T]
-        RotaryEmbedding rope = RotaryEmbedding.of(past, t, config.headSize(), config.ropeTheta(), scope);
+        RotaryEmbedding rope = positionsOrNull == null
+                ? RotaryEmbedding.of(past, t, config.headSize(), config.ropeTheta(), scope)
+                : RotaryEmbedding.of(positionsOrNull, config.headSize(), config.ropeTheta(), scope);
         NDArray h = Scope.into(scope, inputIds.getNDArrayInternal()
                 .embedding(inputIds, weights.embedTokens(), SparseFormat.DENSE).singletonOrThrow()); // [B, T, C]
         int i = 0;
@@ -268,7 +320,7 @@ public final class Qwen2Model implements AutoCloseable {
             for (int step = 0; step < maxNewTokens; step++) {
                 try (NDManager stepScope = generation.newSubManager()) {
                     NDArray ids = step == 0 ? promptIds : NativeArrays.longs(stepScope, next, new Shape(b, 1));
-                    NDArray h = decode(ids, null, cache, false, stepScope); // [B, T, C]
+                    NDArray h = decode(ids, null, null, cache, false, stepScope); // [B, T, C]
                     NDArray last = h.get(":, -1, :"); // [B, C]
                     NDArray logits = last.getNDArrayInternal().linear(last, weights.lmHead(), null)
                             .singletonOrThrow(); // [B, V]

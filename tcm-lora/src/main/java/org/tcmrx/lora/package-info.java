@@ -6,6 +6,12 @@
  * or training mode, a key/value cache and greedy decoding) and {@link org.tcmrx.lora.CausalLmLoss} (the shifted
  * next-token loss). Weight names are Hugging Face's verbatim.
  *
+ * <p>Generation: {@link org.tcmrx.lora.Generator} runs Hugging Face's {@code generate} (greedy or seeded sampling,
+ * repetition penalty, EOS and stop strings, left-padded batches, streaming) under a
+ * {@link org.tcmrx.lora.GenerationConfig}, with {@link org.tcmrx.lora.LogitsProcessor}s such as
+ * {@link org.tcmrx.lora.PrescriptionConstraint}, which keeps a prescription inside a herb vocabulary; each row's
+ * outcome is a {@link org.tcmrx.lora.GenerationResult}.
+ *
  * <p>Text: {@link org.tcmrx.lora.QwenTokenizer} (a Hugging Face {@code tokenizer.json} through DJL, without DJL's
  * default truncation and padding) and {@link org.tcmrx.lora.ChatTemplate} with {@link org.tcmrx.lora.ChatMessage}
  * (Qwen2.5's ChatML, and the assistant-token masks that limit a training loss to the answers).
@@ -19,5 +25,10 @@
  * unmerged, trained through a {@code ParameterStore} that freezes the base weights, and saved as a folder PEFT's
  * {@code PeftModel.from_pretrained} reads (keys {@code base_model.model.<module>.lora_A.weight}, without the adapter
  * name).
+ *
+ * <p>Supervised fine-tuning: {@link org.tcmrx.lora.SftTrainer} trains a model (LoRA or every parameter) on
+ * {@link org.tcmrx.lora.SftSample}s read by {@link org.tcmrx.lora.SftJsonl} (chat "messages" or alpaca JSON Lines),
+ * with the loss on assistant tokens only, through tcm-nn's training loop; settings in {@link org.tcmrx.lora.SftConfig},
+ * the outcome in {@link org.tcmrx.lora.SftResult}, and a PNG loss curve from {@link org.tcmrx.lora.SftLossChart}.
  */
 package org.tcmrx.lora;

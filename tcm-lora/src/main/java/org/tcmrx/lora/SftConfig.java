@@ -1,0 +1,446 @@
+package org.tcmrx.lora;
+
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.tcmrx.nn.LearningRateSchedule;
+
+/**
+ * How {@link SftTrainer} fine-tunes a {@link Qwen2Model}; names and defaults follow TRL's {@code SFTConfig} and
+ * Hugging Face's {@code TrainingArguments} unless said otherwise.
+ *
+ * @param lora the adapter to train (LoRA mode: the base weights are frozen), or null to train every weight
+ *     (full-parameter mode); default {@link LoraConfig#defaults()}
+ * @param chatTemplate renders the samples; default {@link ChatTemplate#qwen25()}
+ * @param epochs passes over the data ({@code num_train_epochs}); default 3
+ * @param maxSteps optimizer steps after which training stops ({@code max_steps}); -1 (the default) for none. The
+ *     schedule is laid out over the epochs' steps whatever this is, so a run stopped here and resumed is the run that
+ *     was not stopped
+ * @param batchSize samples per micro-batch ({@code per_device_train_batch_size}); default 8
+ * @param gradientAccumulationSteps micro-batches per optimizer step; default 1
+ * @param learningRate the peak learning rate; default 2e-5 ({@code SFTConfig}'s)
+ * @param warmupRatio the share of the steps spent warming up linearly from 0 ({@code warmup_ratio}); default 0
+ * @param lrSchedulerType {@value #COSINE} (the default; half a cosine from the peak to 0, as most LoRA SFT recipes,
+ *     where {@code TrainingArguments} defaults to linear), {@value #LINEAR} or {@value #CONSTANT}
+ * @param weightDecay AdamW's decoupled weight decay; default 0
+ * @param maxGradNorm the global gradient-norm clipping limit; default 1.0; 0 disables clipping
+ * @param maxLength the longest tokenized sample ({@code max_length}); default 1024. A longer sample is truncated from
+ *     the end ({@code truncation_mode="keep_start"}), and skipped when no learnt token is left after the cut; both are
+ *     counted in {@link SftResult}
+ * @param seed the seed of the adapter's initialisation, the data order and dropout ({@code seed}); default 42
+ * @param outputDir where checkpoints, {@value SftTrainer#METRICS_FILE} and {@value SftTrainer#LOSS_CHART} go
+ *     ({@code output_dir}); null (the default) for a fresh temporary folder
+ * @param saveSteps write a checkpoint every this many steps ({@code save_steps}); 0 (the default) at every epoch's end
+ * @param saveTotalLimit how many {@code checkpoint-<step>} folders to keep ({@code save_total_limit}); default 2; 0
+ *     keeps all
+ * @param evalSteps evaluate every this many steps ({@code eval_steps}); 0 (the default) at every epoch's end
+ * @param earlyStoppingPatience evaluations without a lower {@code eval_loss} before stopping
+ *     ({@code early_stopping_patience}); 0 (the default) never stops. With validation samples the best model by
+ *     {@code eval_loss} is always restored at the end ({@code load_best_model_at_end})
+ */
+public record SftConfig(LoraConfig lora, ChatTemplate chatTemplate, int epochs, int maxSteps, int batchSize,
+        int gradientAccumulationSteps, double learningRate, double warmupRatio, String lrSchedulerType,
+        double weightDecay, double maxGradNorm, int maxLength, long seed, Path outputDir, int saveSteps,
+        int saveTotalLimit, int evalSteps, int earlyStoppingPatience) {
+    /** Linear warmup, then half a cosine down to 0. */
+    public static final String COSINE = "cosine";
+    /** Linear warmup, then a linear decay to 0. */
+    public static final String LINEAR = "linear";
+    /** Linear warmup, then the peak rate throughout. */
+    public static final String CONSTANT = "constant";
+    /** The accepted {@code lr_scheduler_type} values. */
+    public static final List<String> SCHEDULER_TYPES = List.of(COSINE, LINEAR, CONSTANT);
+
+    /**
+     * Validates the values.
+     *
+     * @param lora the adapter, or null for full-parameter mode
+     * @param chatTemplate the template
+     * @param epochs at least 1
+     * @param maxSteps -1 or at least 1
+     * @param batchSize at least 1
+     * @param gradientAccumulationSteps at least 1
+     * @param learningRate finite and positive
+     * @param warmupRatio in [0, 1]
+     * @param lrSchedulerType one of {@link #SCHEDULER_TYPES}
+     * @param weightDecay finite and at least 0
+     * @param maxGradNorm finite and at least 0
+     * @param maxLength at least 2 (a token and the one it predicts)
+     * @param seed the seed
+     * @param outputDir the output folder, or null
+     * @param saveSteps at least 0
+     * @param saveTotalLimit at least 0
+     * @param evalSteps at least 0
+     * @param earlyStoppingPatience at least 0
+     * @throws IllegalArgumentException naming the first invalid value
+     */
+    public SftConfig {
+        if (chatTemplate == null) {
+            throw new IllegalArgumentException("chatTemplate must not be null");
+        }
+        atLeast(epochs, 1, "epochs");
+        if (maxSteps != -1 && maxSteps < 1) {
+            throw new IllegalArgumentException("maxSteps must be -1 (no limit) or at least 1, got " + maxSteps);
+        }
+        atLeast(batchSize, 1, "batchSize");
+        atLeast(gradientAccumulationSteps, 1, "gradientAccumulationSteps");
+        if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+            throw new IllegalArgumentException("learningRate must be finite and positive, got " + learningRate);
+        }
+        if (!(warmupRatio >= 0 && warmupRatio <= 1)) {
+            throw new IllegalArgumentException("warmupRatio must be in [0, 1], got " + warmupRatio);
+        }
+        if (!SCHEDULER_TYPES.contains(lrSchedulerType)) {
+            throw new IllegalArgumentException("lrSchedulerType: unsupported value '" + lrSchedulerType
+                    + "'; supported: " + String.join(", ", SCHEDULER_TYPES));
+        }
+        if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
+            throw new IllegalArgumentException("weightDecay must be finite and at least 0, got " + weightDecay);
+        }
+        if (!(maxGradNorm >= 0) || Double.isInfinite(maxGradNorm)) {
+            throw new IllegalArgumentException("maxGradNorm must be finite and at least 0, got " + maxGradNorm);
+        }
+        atLeast(maxLength, 2, "maxLength");
+        atLeast(saveSteps, 0, "saveSteps");
+        atLeast(saveTotalLimit, 0, "saveTotalLimit");
+        atLeast(evalSteps, 0, "evalSteps");
+        atLeast(earlyStoppingPatience, 0, "earlyStoppingPatience");
+    }
+
+    private static void atLeast(int value, int min, String what) {
+        if (value < min) {
+            throw new IllegalArgumentException(what + " must be at least " + min + ", got " + value);
+        }
+    }
+
+    /**
+     * Tells whether only a LoRA adapter trains.
+     *
+     * @return true in LoRA mode, false in full-parameter mode
+     */
+    public boolean isLora() {
+        return lora != null;
+    }
+
+    /**
+     * Builds the learning-rate schedule of a run.
+     *
+     * @param totalSteps the optimizer steps of all epochs, at least 1
+     * @return warmup over {@code round(warmupRatio * totalSteps)} steps, then the decay of {@link #lrSchedulerType()}
+     */
+    public LearningRateSchedule schedule(int totalSteps) {
+        int warmup = (int) Math.round(warmupRatio * totalSteps);
+        return switch (lrSchedulerType) {
+            case COSINE -> LearningRateSchedule.cosineWithWarmup(learningRate, warmup, totalSteps);
+            case LINEAR -> LearningRateSchedule.linearWithWarmup(learningRate, warmup, totalSteps);
+            // A constant rate with a warmup is a linear schedule whose decay never starts.
+            default -> warmup == 0 ? LearningRateSchedule.constant(learningRate)
+                    : new ConstantWithWarmup(learningRate, warmup);
+        };
+    }
+
+    /** {@code get_constant_schedule_with_warmup}, which tcm-nn lacks. */
+    private record ConstantWithWarmup(double peak, int warmupSteps) implements LearningRateSchedule {
+        @Override
+        public double at(int step) {
+            if (step < 0) {
+                throw new IllegalArgumentException("step must be at least 0, got " + step);
+            }
+            return step < warmupSteps ? peak * step / warmupSteps : peak;
+        }
+
+        @Override
+        public String toString() {
+            return "constant_with_warmup(peak=" + peak + ", warmup_steps=" + warmupSteps + ")";
+        }
+    }
+
+    /**
+     * Returns the settings by Hugging Face's names, for provenance.
+     *
+     * @return a sorted, unmodifiable map
+     */
+    public Map<String, String> summary() {
+        Map<String, String> m = new TreeMap<>();
+        m.put("mode", isLora() ? "lora" : "full");
+        m.put("lora_r", isLora() ? String.valueOf(lora.r()) : "-");
+        m.put("lora_alpha", isLora() ? String.valueOf(lora.loraAlpha()) : "-");
+        m.put("lora_dropout", isLora() ? String.valueOf(lora.loraDropout()) : "-");
+        m.put("target_modules", isLora() ? String.valueOf(lora.targetModules()) : "-");
+        m.put("default_system_message", String.valueOf(chatTemplate.defaultSystemMessage()));
+        m.put("num_train_epochs", String.valueOf(epochs));
+        m.put("max_steps", String.valueOf(maxSteps));
+        m.put("per_device_train_batch_size", String.valueOf(batchSize));
+        m.put("gradient_accumulation_steps", String.valueOf(gradientAccumulationSteps));
+        m.put("learning_rate", String.valueOf(learningRate));
+        m.put("warmup_ratio", String.valueOf(warmupRatio));
+        m.put("lr_scheduler_type", lrSchedulerType);
+        m.put("weight_decay", String.valueOf(weightDecay));
+        m.put("max_grad_norm", String.valueOf(maxGradNorm));
+        m.put("max_length", String.valueOf(maxLength));
+        m.put("seed", String.valueOf(seed));
+        m.put("save_steps", String.valueOf(saveSteps));
+        m.put("eval_steps", String.valueOf(evalSteps));
+        m.put("early_stopping_patience", String.valueOf(earlyStoppingPatience));
+        return Collections.unmodifiableMap(m);
+    }
+
+    /**
+     * Starts a builder at the defaults.
+     *
+     * @return a builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds an {@link SftConfig}; every value starts at its default and is validated by {@link #build()}. */
+    public static final class Builder {
+        private LoraConfig lora = LoraConfig.defaults();
+        private ChatTemplate chatTemplate = ChatTemplate.qwen25();
+        private int epochs = 3;
+        private int maxSteps = -1;
+        private int batchSize = 8;
+        private int gradientAccumulationSteps = 1;
+        private double learningRate = 2e-5;
+        private double warmupRatio;
+        private String lrSchedulerType = COSINE;
+        private double weightDecay;
+        private double maxGradNorm = 1.0;
+        private int maxLength = 1024;
+        private long seed = 42;
+        private Path outputDir;
+        private int saveSteps;
+        private int saveTotalLimit = 2;
+        private int evalSteps;
+        private int earlyStoppingPatience;
+
+        private Builder() {}
+
+        /**
+         * Trains a LoRA adapter on the frozen model (the default, with {@link LoraConfig#defaults()}).
+         *
+         * @param value the adapter's configuration
+         * @return this builder
+         */
+        public Builder optLora(LoraConfig value) {
+            if (value == null) {
+                throw new IllegalArgumentException("lora must not be null; use optFullParameters() to train every "
+                        + "weight");
+            }
+            this.lora = value;
+            return this;
+        }
+
+        /**
+         * Trains every weight of the model instead of an adapter.
+         *
+         * @return this builder
+         */
+        public Builder optFullParameters() {
+            this.lora = null;
+            return this;
+        }
+
+        /**
+         * Sets the chat template.
+         *
+         * @param value the template
+         * @return this builder
+         */
+        public Builder optChatTemplate(ChatTemplate value) {
+            this.chatTemplate = value;
+            return this;
+        }
+
+        /**
+         * Sets the number of epochs.
+         *
+         * @param value at least 1
+         * @return this builder
+         */
+        public Builder optEpochs(int value) {
+            this.epochs = value;
+            return this;
+        }
+
+        /**
+         * Sets the step limit.
+         *
+         * @param value -1 for none, or at least 1
+         * @return this builder
+         */
+        public Builder optMaxSteps(int value) {
+            this.maxSteps = value;
+            return this;
+        }
+
+        /**
+         * Sets the samples per micro-batch.
+         *
+         * @param value at least 1
+         * @return this builder
+         */
+        public Builder optBatchSize(int value) {
+            this.batchSize = value;
+            return this;
+        }
+
+        /**
+         * Sets the micro-batches per optimizer step.
+         *
+         * @param value at least 1
+         * @return this builder
+         */
+        public Builder optGradientAccumulationSteps(int value) {
+            this.gradientAccumulationSteps = value;
+            return this;
+        }
+
+        /**
+         * Sets the peak learning rate.
+         *
+         * @param value finite and positive
+         * @return this builder
+         */
+        public Builder optLearningRate(double value) {
+            this.learningRate = value;
+            return this;
+        }
+
+        /**
+         * Sets the warmup's share of the steps.
+         *
+         * @param value in [0, 1]
+         * @return this builder
+         */
+        public Builder optWarmupRatio(double value) {
+            this.warmupRatio = value;
+            return this;
+        }
+
+        /**
+         * Sets the decay after the warmup.
+         *
+         * @param value one of {@link SftConfig#SCHEDULER_TYPES}
+         * @return this builder
+         */
+        public Builder optLrSchedulerType(String value) {
+            this.lrSchedulerType = value;
+            return this;
+        }
+
+        /**
+         * Sets the weight decay.
+         *
+         * @param value finite and at least 0
+         * @return this builder
+         */
+        public Builder optWeightDecay(double value) {
+            this.weightDecay = value;
+            return this;
+        }
+
+        /**
+         * Sets the gradient-norm clipping limit.
+         *
+         * @param value finite and at least 0; 0 disables clipping
+         * @return this builder
+         */
+        public Builder optMaxGradNorm(double value) {
+            this.maxGradNorm = value;
+            return this;
+        }
+
+        /**
+         * Sets the longest tokenized sample.
+         *
+         * @param value at least 2
+         * @return this builder
+         */
+        public Builder optMaxLength(int value) {
+            this.maxLength = value;
+            return this;
+        }
+
+        /**
+         * Sets the seed.
+         *
+         * @param value the seed
+         * @return this builder
+         */
+        public Builder optSeed(long value) {
+            this.seed = value;
+            return this;
+        }
+
+        /**
+         * Sets the output folder.
+         *
+         * @param value the folder, or null for a temporary one
+         * @return this builder
+         */
+        public Builder optOutputDir(Path value) {
+            this.outputDir = value;
+            return this;
+        }
+
+        /**
+         * Sets the checkpoint interval.
+         *
+         * @param value at least 0; 0 checkpoints at every epoch's end
+         * @return this builder
+         */
+        public Builder optSaveSteps(int value) {
+            this.saveSteps = value;
+            return this;
+        }
+
+        /**
+         * Sets how many step checkpoints are kept.
+         *
+         * @param value at least 0; 0 keeps all
+         * @return this builder
+         */
+        public Builder optSaveTotalLimit(int value) {
+            this.saveTotalLimit = value;
+            return this;
+        }
+
+        /**
+         * Sets the evaluation interval.
+         *
+         * @param value at least 0; 0 evaluates at every epoch's end
+         * @return this builder
+         */
+        public Builder optEvalSteps(int value) {
+            this.evalSteps = value;
+            return this;
+        }
+
+        /**
+         * Sets the early-stopping patience.
+         *
+         * @param value at least 0; 0 never stops early
+         * @return this builder
+         */
+        public Builder optEarlyStoppingPatience(int value) {
+            this.earlyStoppingPatience = value;
+            return this;
+        }
+
+        /**
+         * Validates and builds the configuration.
+         *
+         * @return the configuration
+         * @throws IllegalArgumentException naming the first invalid value
+         */
+        public SftConfig build() {
+            return new SftConfig(lora, chatTemplate, epochs, maxSteps, batchSize, gradientAccumulationSteps,
+                    learningRate, warmupRatio, lrSchedulerType, weightDecay, maxGradNorm, maxLength, seed, outputDir,
+                    saveSteps, saveTotalLimit, evalSteps, earlyStoppingPatience);
+        }
+    }
+}

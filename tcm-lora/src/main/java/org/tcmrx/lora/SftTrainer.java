@@ -1,0 +1,291 @@
+package org.tcmrx.lora;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tcmrx.core.Provenance;
+import org.tcmrx.nn.AdamWConfig;
+import org.tcmrx.nn.EarlyStopping;
+import org.tcmrx.nn.JsonlMetricsListener;
+import org.tcmrx.nn.ParameterStore;
+import org.tcmrx.nn.TrainingConfig;
+import org.tcmrx.nn.TrainingListener;
+import org.tcmrx.nn.TrainingLoop;
+import org.tcmrx.nn.TrainingResult;
+
+/**
+ * Supervised fine-tuning of a {@link Qwen2Model} on chat samples, as TRL's {@code SFTTrainer} with
+ * {@code assistant_only_loss}: each sample is rendered with the chat template, tokenized, and only its assistant
+ * tokens (each turn's content and {@code <|im_end|>}) are learnt; batches group samples of similar length and are
+ * right-padded with {@code <|endoftext|>}; training runs through the shared {@link TrainingLoop} (accumulation,
+ * clipping, warmup and decay, AdamW, checkpoints, early stopping on {@code eval_loss}).
+ *
+ * <p>LoRA mode adds an adapter ({@link Qwen2Model#applyLora}) and trains it alone, the base weights frozen; full
+ * mode trains every weight. The model is trained in place: while a call runs the training loop's parameter store
+ * holds its arrays, and they are handed back to the model and its adapter before it returns, so the caller keeps
+ * closing the model as before.
+ *
+ * <p>The output folder receives the loop's {@code checkpoint-<step>} and {@code best} folders, the JSON Lines log
+ * {@value #METRICS_FILE} ({@code JsonlMetricsListener}'s events; its evaluations carry {@code eval_loss} and
+ * {@code train_tokens_per_second}) and the chart {@value #LOSS_CHART}.
+ */
+public final class SftTrainer {
+    /** The JSON Lines log in the output folder. */
+    public static final String METRICS_FILE = "metrics.jsonl";
+    /** The loss chart in the output folder. */
+    public static final String LOSS_CHART = "loss.png";
+
+    private static final Logger LOG = LoggerFactory.getLogger(SftTrainer.class);
+
+    private final SftConfig config;
+
+    /**
+     * Creates a trainer.
+     *
+     * @param config how to train
+     * @throws IllegalArgumentException when {@code config} is null
+     */
+    public SftTrainer(SftConfig config) {
+        if (config == null) {
+            throw new IllegalArgumentException("config must not be null");
+        }
+        this.config = config;
+    }
+
+    /**
+     * Returns how this trainer trains.
+     *
+     * @return the configuration
+     */
+    public SftConfig config() {
+        return config;
+    }
+
+    /**
+     * Fine-tunes a model.
+     *
+     * @param model the model, without an adapter; trained in place
+     * @param tokenizer its tokenizer
+     * @param train the training samples, at least one
+     * @param valid the validation samples for {@code eval_loss}, early stopping and the best model; may be empty
+     * @return the run
+     * @throws IOException when a checkpoint, the log or the chart cannot be written
+     * @throws IllegalArgumentException when an argument is null, no training sample is left after truncation, or the
+     *     tokenizer has more ids than the model's vocabulary
+     * @throws IllegalStateException when the model already has an adapter
+     */
+    public SftResult train(Qwen2Model model, QwenTokenizer tokenizer, List<SftSample> train, List<SftSample> valid)
+            throws IOException {
+        return run(model, tokenizer, train, valid, List.of(), null);
+    }
+
+    /**
+     * Fine-tunes a model, reporting to more listeners.
+     *
+     * @param model the model, without an adapter; trained in place
+     * @param tokenizer its tokenizer
+     * @param train the training samples, at least one
+     * @param valid the validation samples; may be empty
+     * @param listeners more listeners, told after the log
+     * @return the run
+     * @throws IOException when a checkpoint, the log or the chart cannot be written
+     * @throws IllegalArgumentException as {@link #train(Qwen2Model, QwenTokenizer, List, List)}
+     * @throws IllegalStateException when the model already has an adapter
+     */
+    public SftResult train(Qwen2Model model, QwenTokenizer tokenizer, List<SftSample> train, List<SftSample> valid,
+            List<TrainingListener> listeners) throws IOException {
+        return run(model, tokenizer, train, valid, listeners, null);
+    }
+
+    /**
+     * Continues a run from one of its checkpoints: the same model (its base weights as they were when that run
+     * started), samples and configuration (the seed above all) give, on CPU, the steps the uninterrupted run takes.
+     *
+     * @param model the model, without an adapter; trained in place
+     * @param tokenizer its tokenizer
+     * @param train the training samples of the original run
+     * @param valid the validation samples of the original run
+     * @param checkpoint a {@code checkpoint-<step>} or {@code best} folder of the original run
+     * @param listeners more listeners
+     * @return the run; its steps and history count those before the checkpoint
+     * @throws IOException when the checkpoint cannot be read or a file cannot be written
+     * @throws org.tcmrx.core.MalformedDataException when the checkpoint does not fit the trained parameters
+     * @throws IllegalArgumentException as {@link #train(Qwen2Model, QwenTokenizer, List, List)}, or when the
+     *     checkpoint's seed differs
+     * @throws IllegalStateException when the model already has an adapter
+     */
+    public SftResult resume(Qwen2Model model, QwenTokenizer tokenizer, List<SftSample> train, List<SftSample> valid,
+            Path checkpoint, List<TrainingListener> listeners) throws IOException {
+        if (checkpoint == null) {
+            throw new IllegalArgumentException("checkpoint must not be null");
+        }
+        return run(model, tokenizer, train, valid, listeners, checkpoint);
+    }
+
+    private SftResult run(Qwen2Model model, QwenTokenizer tokenizer, List<SftSample> train, List<SftSample> valid,
+            List<TrainingListener> listeners, Path checkpoint) throws IOException {
+        if (model == null || tokenizer == null || train == null || valid == null || listeners == null) {
+            throw new IllegalArgumentException("model, tokenizer, train, valid and listeners must not be null");
+        }
+        if (tokenizer.vocabSize() > model.config().vocabSize()) {
+            throw new IllegalArgumentException("the tokenizer has " + tokenizer.vocabSize() + " ids but the model's "
+                    + "vocab_size is " + model.config().vocabSize());
+        }
+        if (model.adapterOrNull() != null) {
+            throw new IllegalStateException("the model already has an adapter; SFT adds its own in LoRA mode and "
+                    + "trains the bare model in full-parameter mode");
+        }
+        SftEncoding trainSet = SftEncoding.of(train, config.chatTemplate(), tokenizer, config.maxLength());
+        SftEncoding validSet = SftEncoding.of(valid, config.chatTemplate(), tokenizer, config.maxLength());
+        if (trainSet.examples().isEmpty()) {
+            throw new IllegalArgumentException("no training sample is left: " + train.size() + " given, "
+                    + trainSet.skipped() + " skipped because no assistant token fits in maxLength "
+                    + config.maxLength());
+        }
+        Path out = config.outputDir() != null ? config.outputDir() : Files.createTempDirectory("tcmrx-sft-");
+        LoraAdapter adapter = config.isLora() ? model.applyLora(config.lora(), config.seed()) : null;
+        ParameterStore store = new ParameterStore();
+        Map<NDArray, NDManager> owners = new IdentityHashMap<>();
+        try {
+            model.parameters().forEach((name, array) -> {
+                owners.put(array, array.getManager());
+                store.add(name, array, !config.isLora());
+            });
+            if (adapter != null) {
+                adapter.parameters().forEach((name, array) -> {
+                    owners.put(array, array.getManager());
+                    store.add(name, array, true);
+                });
+            }
+            long padId = tokenizer.tokenId(QwenTokenizer.ENDOFTEXT);
+            SftTask task = new SftTask(model, trainSet.examples(), validSet.examples(), config.batchSize(), padId,
+                    store);
+            TrainingLoop<SftTask.Batch> loop = new TrainingLoop<>(loopConfig(trainSet.examples().size(),
+                    !validSet.examples().isEmpty(), out, task, listeners));
+            TrainingResult result = checkpoint == null ? loop.train(task) : loop.resume(task, checkpoint);
+            Path best = out.resolve("best").resolve("model.safetensors");
+            if (!validSet.examples().isEmpty() && Files.exists(best)) {
+                store.load(best, false);
+                LOG.info("restored the best weights (step {}, eval_loss {})", result.bestStep(), result.bestMetric());
+            }
+            SftLossChart.fromMetrics(out.resolve(METRICS_FILE)).write(out.resolve(LOSS_CHART));
+            Provenance provenance = provenance(model, tokenizer, trainSet, validSet, result, checkpoint);
+            return new SftResult(model, adapter, result, trainSet.examples().size(), validSet.examples().size(),
+                    trainSet.truncated() + validSet.truncated(), trainSet.skipped() + validSet.skipped(),
+                    task.tokensPerSecond(), out, provenance);
+        } catch (IOException | RuntimeException e) {
+            giveBack(store, owners);
+            if (adapter != null) {
+                adapter.close();
+            }
+            throw e;
+        } finally {
+            giveBack(store, owners);
+        }
+    }
+
+    private TrainingConfig loopConfig(int trainSamples, boolean validation, Path out, SftTask task,
+            List<TrainingListener> listeners) {
+        int batches = (trainSamples + config.batchSize() - 1) / config.batchSize();
+        // The loop's last step of an epoch takes the micro-batches that are left.
+        int stepsPerEpoch = (batches + config.gradientAccumulationSteps() - 1) / config.gradientAccumulationSteps();
+        TrainingConfig.Builder loop = TrainingConfig.builder()
+                .setEpochs(config.epochs())
+                .setSchedule(config.schedule(stepsPerEpoch * config.epochs()))
+                .setSeed(config.seed())
+                .optMaxSteps(config.maxSteps())
+                .optGradientAccumulationSteps(config.gradientAccumulationSteps())
+                .optMaxGradNorm(config.maxGradNorm())
+                .optAdamW(AdamWConfig.builder().optWeightDecay(config.weightDecay()).build())
+                .optEvalEverySteps(config.evalSteps())
+                .optCheckpointDir(out)
+                .optCheckpointEverySteps(config.saveSteps())
+                .optKeepCheckpoints(config.saveTotalLimit())
+                .addListener(new JsonlMetricsListener(out.resolve(METRICS_FILE)))
+                .addListener(task);
+        if (validation) {
+            loop.optEarlyStopping(new EarlyStopping(SftTask.EVAL_LOSS, EarlyStopping.Mode.MIN,
+                    config.earlyStoppingPatience(), 0.0));
+        }
+        listeners.forEach(loop::addListener);
+        return loop.build();
+    }
+
+    private Provenance provenance(Qwen2Model model, QwenTokenizer tokenizer, SftEncoding trainSet,
+            SftEncoding validSet, TrainingResult result, Path checkpoint) {
+        Provenance.Builder p = Provenance.builder("SftTrainer").optSeed(config.seed());
+        config.summary().forEach(p::addParameter);
+        p.addParameter("model_type", model.config().modelType())
+                .addParameter("vocab_size", model.config().vocabSize())
+                .addParameter("hidden_size", model.config().hiddenSize())
+                .addParameter("num_hidden_layers", model.config().numHiddenLayers())
+                .addParameter("tokenizer", tokenizer.file())
+                .addParameter("train_samples", trainSet.examples().size())
+                .addParameter("valid_samples", validSet.examples().size())
+                .addParameter("truncated_samples", trainSet.truncated() + validSet.truncated())
+                .addParameter("skipped_samples", trainSet.skipped() + validSet.skipped())
+                .addParameter("steps", result.steps())
+                .addParameter("best_step", result.bestStep())
+                .addParameter("best_eval_loss", result.bestMetric())
+                .addParameter("resumed_from", checkpoint == null ? "-" : checkpoint.toString());
+        return p.build();
+    }
+
+    /** Hands every array back to the manager it came from and frees the (then empty) store; idempotent. */
+    private static void giveBack(ParameterStore store, Map<NDArray, NDManager> owners) {
+        if (owners.isEmpty()) {
+            return;
+        }
+        store.setTrainable(name -> false);
+        owners.forEach(NDArray::attach);
+        owners.clear();
+        store.close();
+    }
+
+    /**
+     * The tokenized samples of one list and what truncation did to them.
+     *
+     * @param examples the samples kept, in order
+     * @param truncated how many were cut to the maximum length and kept
+     * @param skipped how many were left out: no learnt token survived the cut
+     */
+    record SftEncoding(List<SftTask.Example> examples, int truncated, int skipped) {
+        static SftEncoding of(List<SftSample> samples, ChatTemplate template, QwenTokenizer tokenizer,
+                int maxLength) {
+            List<SftTask.Example> examples = new ArrayList<>(samples.size());
+            int truncated = 0;
+            int skipped = 0;
+            for (int i = 0; i < samples.size(); i++) {
+                SftSample s = samples.get(i);
+                if (s == null) {
+                    throw new IllegalArgumentException("samples[" + i + "] must not be null");
+                }
+                QwenTokenizer.MaskedIds masked = tokenizer.encode(s.render(template));
+                long[] ids = masked.ids();
+                long[] labels = masked.labels();
+                if (ids.length > maxLength) {
+                    // TRL's truncation_mode="keep_start": the end goes, the prompt stays.
+                    ids = Arrays.copyOf(ids, maxLength);
+                    labels = Arrays.copyOf(labels, maxLength);
+                    SftTask.Example cut = new SftTask.Example(ids, labels);
+                    if (cut.learntTokens() == 0) {
+                        skipped++;
+                        continue;
+                    }
+                    truncated++;
+                }
+                examples.add(new SftTask.Example(ids, labels));
+            }
+            return new SftEncoding(examples, truncated, skipped);
+        }
+    }
+}
