@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.types.SparseFormat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,13 +14,10 @@ import org.tcmrx.core.MalformedDataException;
 import org.tcmrx.core.TcmRxVersion;
 import org.tcmrx.lora.internal.CheckpointLoader;
 import org.tcmrx.lora.internal.CheckpointWriter;
-import org.tcmrx.lora.internal.DecoderLayer;
+import org.tcmrx.lora.internal.DecoderStack;
 import org.tcmrx.lora.internal.KvCache;
-import org.tcmrx.lora.internal.Masks;
 import org.tcmrx.lora.internal.Qwen2Weights;
 import org.tcmrx.lora.internal.RandomInit;
-import org.tcmrx.lora.internal.RotaryEmbedding;
-import org.tcmrx.lora.internal.Scope;
 import org.tcmrx.nn.internal.NativeArrays;
 
 /**
@@ -52,11 +48,13 @@ public final class Qwen2Model implements AutoCloseable {
 
     private final Qwen2Config config;
     private final Qwen2Weights weights;
+    private final DecoderStack stack;
     private LoraAdapter adapter;
 
     private Qwen2Model(Qwen2Config config, Qwen2Weights weights) {
         this.config = config;
         this.weights = weights;
+        this.stack = new DecoderStack(config, weights);
     }
 
     /**
@@ -144,7 +142,7 @@ public final class Qwen2Model implements AutoCloseable {
      * @throws IllegalArgumentException when the shapes or types are wrong
      */
     public NDArray forward(NDArray inputIds, NDArray attentionMask, boolean training) {
-        return logits(inputIds, attentionMask, null, null, training);
+        return logits(inputIds, attentionMask, null, null, training, false);
     }
 
     /**
@@ -160,7 +158,7 @@ public final class Qwen2Model implements AutoCloseable {
      *     holds another batch size
      */
     public NDArray forward(NDArray inputIds, NDArray attentionMask, Qwen2Cache cacheOrNull) {
-        return logits(inputIds, attentionMask, null, cacheOrNull, false);
+        return logits(inputIds, attentionMask, null, cacheOrNull, false, false);
     }
 
     /**
@@ -180,7 +178,7 @@ public final class Qwen2Model implements AutoCloseable {
             Qwen2Cache cacheOrNull) {
         long[][] positions = null;
         if (positionIdsOrNull != null) {
-            Shape shape = ids("positionIds", positionIdsOrNull);
+            Shape shape = DecoderStack.ids("positionIds", positionIdsOrNull);
             if (!shape.equals(inputIds.getShape())) {
                 throw new IllegalArgumentException("positionIds must have the shape of inputIds " + inputIds.getShape()
                         + ", got " + shape);
@@ -192,29 +190,25 @@ public final class Qwen2Model implements AutoCloseable {
                 positions[row] = Arrays.copyOfRange(flat, row * t, (row + 1) * t);
             }
         }
-        return logits(inputIds, attentionMask, positions, cacheOrNull, false);
+        return logits(inputIds, attentionMask, positions, cacheOrNull, false, false);
     }
 
     /**
      * The logits of the last position only, {@code [B, V]}, in the manager of {@code inputIds}: one generation step.
      */
     NDArray lastLogits(NDArray inputIds, NDArray attentionMask, long[][] positionsOrNull, Qwen2Cache cache) {
-        NDManager out = inputIds.getManager();
-        try (NDManager scope = out.newSubManager()) {
-            NDArray h = decode(inputIds, attentionMask, positionsOrNull, cache, false, scope); // [B, T, C]
-            NDArray last = h.get(":, -1, :"); // [B, C]
-            NDArray logits = last.getNDArrayInternal().linear(last, weights.lmHead(), null).singletonOrThrow(); // [B, V]
-            logits.attach(out);
-            return logits;
-        }
+        return logits(inputIds, attentionMask, positionsOrNull, cache, false, true);
     }
 
     private NDArray logits(NDArray inputIds, NDArray attentionMask, long[][] positionsOrNull, Qwen2Cache cacheOrNull,
-            boolean training) {
+            boolean training, boolean lastOnly) {
         NDManager out = inputIds.getManager();
         try (NDManager scope = out.newSubManager()) {
             NDArray h = decode(inputIds, attentionMask, positionsOrNull, cacheOrNull, training, scope); // [B, T, C]
-            NDArray logits = h.getNDArrayInternal().linear(h, weights.lmHead(), null).singletonOrThrow(); // [B, T, V]
+            if (lastOnly) {
+                h = h.get(":, -1, :"); // [B, C]
+            }
+            NDArray logits = h.getNDArrayInternal().linear(h, weights.lmHead(), null).singletonOrThrow(); // [B, (T,) V]
             logits.attach(out);
             return logits;
         }
@@ -254,37 +248,8 @@ public final class Qwen2Model implements AutoCloseable {
 
     private NDArray decode(NDArray inputIds, NDArray attentionMask, long[][] positionsOrNull, Qwen2Cache cacheOrNull,
             boolean training, NDManager scope) {
-        Shape shape = ids("inputIds", inputIds);
-        long b = shape.get(0);
-        long t = shape.get(1);
-        KvCache kv = cacheOrNull == null ? null : cacheOrNull.kv();
-        if (kv != null && kv.layers() != config.numHiddenLayers()) {
-            throw new IllegalArgumentException("the cache has " + kv.layers() + " layers, the model "
-                    + config.numHiddenLayers());
-        }
-        if (kv != null && kv.batch() >= 0 && kv.batch() != b) {
-            throw new IllegalArgumentException("the cache holds a batch of " + kv.batch() + ", inputIds has " + b);
-        }
-        long past = kv == null ? 0 : kv.length();
-        if (attentionMask != null && !attentionMask.getShape().equals(new Shape(b, past + t))) {
-            throw new IllegalArgumentException("attentionMask must have shape " + new Shape(b, past + t)
-                    + " (the batch, and the " + past + " cached and " + t + " new positions), got "
-                    + attentionMask.getShape());
-        }
-        NDArray bias = Masks.attentionBias(attentionMask, t, past, scope); // [B or 1, 1, T, P + T]
-        RotaryEmbedding rope = positionsOrNull == null
-                ? RotaryEmbedding.of(past, t, config.headSize(), config.ropeTheta(), scope)
-                : RotaryEmbedding.of(positionsOrNull, config.headSize(), config.ropeTheta(), scope);
-        NDArray h = Scope.into(scope, inputIds.getNDArrayInternal()
-                .embedding(inputIds, weights.embedTokens(), SparseFormat.DENSE).singletonOrThrow()); // [B, T, C]
-        int i = 0;
-        for (DecoderLayer layer : weights.layers()) {
-            h = layer.forward(h, rope, bias, kv, i++, training, scope); // [B, T, C]
-        }
-        if (kv != null) {
-            kv.advance(b, t);
-        }
-        return weights.norm().forward(h); // [B, T, C]
+        return stack.forward(inputIds, attentionMask, positionsOrNull, cacheOrNull == null ? null : cacheOrNull.kv(),
+                training, scope);
     }
 
     /**
@@ -312,7 +277,7 @@ public final class Qwen2Model implements AutoCloseable {
         if (maxNewTokens < 0) {
             throw new IllegalArgumentException("maxNewTokens must not be negative, got " + maxNewTokens);
         }
-        int b = Math.toIntExact(ids("promptIds", promptIds).get(0));
+        int b = Math.toIntExact(DecoderStack.ids("promptIds", promptIds).get(0));
         long[][] generated = new long[b][maxNewTokens];
         long[] next = null;
         try (NDManager generation = promptIds.getManager().newSubManager();
@@ -320,10 +285,8 @@ public final class Qwen2Model implements AutoCloseable {
             for (int step = 0; step < maxNewTokens; step++) {
                 try (NDManager stepScope = generation.newSubManager()) {
                     NDArray ids = step == 0 ? promptIds : NativeArrays.longs(stepScope, next, new Shape(b, 1));
-                    NDArray h = decode(ids, null, null, cache, false, stepScope); // [B, T, C]
-                    NDArray last = h.get(":, -1, :"); // [B, C]
-                    NDArray logits = last.getNDArrayInternal().linear(last, weights.lmHead(), null)
-                            .singletonOrThrow(); // [B, V]
+                    NDArray logits = lastLogits(ids, null, null, cache); // [B, V], in the prompt's manager at step 0
+                    logits.attach(stepScope);
                     if (listenerOrNull != null) {
                         listenerOrNull.onStep(step, logits);
                     }
@@ -424,15 +387,6 @@ public final class Qwen2Model implements AutoCloseable {
         weights.close();
     }
 
-    private static Shape ids(String what, NDArray ids) {
-        Shape shape = ids.getShape();
-        DataType type = ids.getDataType();
-        if (shape.dimension() != 2 || !(type == DataType.INT64 || type == DataType.INT32) || shape.get(1) == 0) {
-            throw new IllegalArgumentException(what + " must be a non-empty [B, T] int64 or int32 array, got " + type
-                    + " " + shape);
-        }
-        return shape;
-    }
 
     /** Sees each step of {@link #greedy}. */
     @FunctionalInterface

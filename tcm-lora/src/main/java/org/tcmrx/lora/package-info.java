@@ -30,5 +30,9 @@
  * {@link org.tcmrx.lora.SftSample}s read by {@link org.tcmrx.lora.SftJsonl} (chat "messages" or alpaca JSON Lines),
  * with the loss on assistant tokens only, through tcm-nn's training loop; settings in {@link org.tcmrx.lora.SftConfig},
  * the outcome in {@link org.tcmrx.lora.SftResult}, and a PNG loss curve from {@link org.tcmrx.lora.SftLossChart}.
+ *
+ * <p>Recommendation: {@link org.tcmrx.lora.LlmHerbRanker} is the {@link org.tcmrx.core.HerbRanker} of a fine-tuned
+ * model: it prompts for the paper's three-section answer, reads it with {@link org.tcmrx.core.ThreeSectionAnswer},
+ * normalizes the prescribed herbs, ranks those in the vocabulary in generation order and counts what it could not use.
  */
 package org.tcmrx.lora;

@@ -105,7 +105,7 @@ class SftTrainerTest {
         return file;
     }
 
-    private static SftConfig.Builder lora() {
+    private static SftConfigBuilder lora() {
         return SftConfig.builder()
                 .optLora(LoraConfig.builder().optR(8).optLoraAlpha(16).optLoraDropout(0.05)
                         .optTargetModules(List.of("all-linear")).build())
@@ -200,7 +200,7 @@ class SftTrainerTest {
         @Test
         @DisplayName("resuming from a checkpoint reaches the uninterrupted run's final loss and weights")
         void resume() throws IOException {
-            SftConfig.Builder config = lora().optEpochs(1).optSaveSteps(3).optSaveTotalLimit(0);
+            SftConfigBuilder config = lora().optEpochs(1).optSaveSteps(3).optSaveTotalLimit(0);
             Map<String, float[]> straight;
             double straightLoss;
             try (Qwen2Model model = Qwen2Model.init(modelConfig, 11, Device.cpu())) {
