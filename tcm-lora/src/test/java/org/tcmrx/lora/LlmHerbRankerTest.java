@@ -4,14 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.Device;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -27,7 +23,6 @@ import org.tcmrx.core.Query;
 import org.tcmrx.core.Ranking;
 import org.tcmrx.core.ScoredHerb;
 import org.tcmrx.core.Symptom;
-import org.tcmrx.core.internal.Json;
 
 @DisplayName("LlmHerbRanker")
 class LlmHerbRankerTest {
@@ -171,7 +166,7 @@ class LlmHerbRankerTest {
                     LlmHerbRanker.FINDINGS, LlmHerbRanker.findings(QUERY)))), true);
             String chars = prompt + "症状分析处方推荐解释：、，, \n" + String.join("",
                     VOCABULARY.stream().map(Herb::name).toList());
-            try (QwenTokenizer tokenizer = QwenTokenizer.load(charTokenizer(tmp.resolve("tokenizer.json"), chars));
+            try (QwenTokenizer tokenizer = QwenTokenizer.load(Qwen2Fixtures.charTokenizer(tmp.resolve("tokenizer.json"), chars));
                     Qwen2Model model = Qwen2Model.init(Qwen2Config.builder().optVocabSize(tokenizer.vocabSize())
                             .optHiddenSize(32).optIntermediateSize(64).optNumHiddenLayers(2)
                             .optNumAttentionHeads(4).optNumKeyValueHeads(2).optTieWordEmbeddings(true).build(),
@@ -192,42 +187,5 @@ class LlmHerbRankerTest {
                 }
             }
         }
-    }
-
-    /**
-     * Writes a merge-free BPE tokenizer.json over the characters given, one token each, then Qwen's three special
-     * tokens as added tokens.
-     */
-    private static Path charTokenizer(Path file, String text) throws IOException {
-        TreeSet<Integer> codePoints = new TreeSet<>();
-        text.codePoints().forEach(codePoints::add);
-        ObjectNode root = Json.MAPPER.createObjectNode();
-        root.put("version", "1.0");
-        root.putNull("truncation");
-        root.putNull("padding");
-        ArrayNode added = root.putArray("added_tokens");
-        ObjectNode vocab = Json.MAPPER.createObjectNode();
-        int id = 0;
-        for (int c : codePoints) {
-            vocab.put(new String(Character.toChars(c)), id++);
-        }
-        for (String special : List.of(QwenTokenizer.ENDOFTEXT, QwenTokenizer.IM_START, QwenTokenizer.IM_END)) {
-            added.addObject().put("id", id++).put("content", special).put("single_word", false)
-                    .put("lstrip", false).put("rstrip", false).put("normalized", false).put("special", true);
-        }
-        for (String key : List.of("normalizer", "pre_tokenizer", "post_processor", "decoder")) {
-            root.putNull(key);
-        }
-        ObjectNode model = root.putObject("model");
-        model.put("type", "BPE");
-        for (String key : List.of("dropout", "unk_token", "continuing_subword_prefix", "end_of_word_suffix")) {
-            model.putNull(key);
-        }
-        model.put("fuse_unk", false);
-        model.put("byte_fallback", false);
-        model.set("vocab", vocab);
-        model.putArray("merges");
-        Files.write(file, Json.MAPPER.writeValueAsBytes(root));
-        return file;
     }
 }

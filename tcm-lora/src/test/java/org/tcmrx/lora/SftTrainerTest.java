@@ -7,16 +7,12 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,7 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tcmrx.core.Jsonl;
-import org.tcmrx.core.internal.Json;
 import org.tcmrx.nn.StepMetrics;
 import org.tcmrx.nn.TrainingListener;
 
@@ -64,45 +59,13 @@ class SftTrainerTest {
         }
     }
 
-    /**
-     * Writes a BPE tokenizer.json without merges, so every character is a token: one id per character of the
-     * rendered samples, then Qwen's three special tokens as added tokens (what {@link QwenTokenizer#load} demands).
-     */
+    /** A tokenizer with one token per character of the rendered samples (see {@link Qwen2Fixtures#charTokenizer}). */
     static Path charTokenizer(Path file, List<SftSample> samples) throws IOException {
-        TreeSet<Integer> chars = new TreeSet<>();
+        StringBuilder text = new StringBuilder();
         for (SftSample s : samples) {
-            s.render(TEMPLATE).text().codePoints().forEach(chars::add);
+            text.append(s.render(TEMPLATE).text());
         }
-        ObjectNode root = Json.MAPPER.createObjectNode();
-        root.put("version", "1.0");
-        root.putNull("truncation");
-        root.putNull("padding");
-        ArrayNode added = root.putArray("added_tokens");
-        ObjectNode vocab = Json.MAPPER.createObjectNode();
-        int id = 0;
-        for (int c : chars) {
-            vocab.put(new String(Character.toChars(c)), id++);
-        }
-        for (String special : List.of(QwenTokenizer.ENDOFTEXT, QwenTokenizer.IM_START, QwenTokenizer.IM_END)) {
-            added.addObject().put("id", id++).put("content", special).put("single_word", false)
-                    .put("lstrip", false).put("rstrip", false).put("normalized", false).put("special", true);
-        }
-        root.putNull("normalizer");
-        root.putNull("pre_tokenizer");
-        root.putNull("post_processor");
-        root.putNull("decoder");
-        ObjectNode model = root.putObject("model");
-        model.put("type", "BPE");
-        model.putNull("dropout");
-        model.putNull("unk_token");
-        model.putNull("continuing_subword_prefix");
-        model.putNull("end_of_word_suffix");
-        model.put("fuse_unk", false);
-        model.put("byte_fallback", false);
-        model.set("vocab", vocab);
-        model.putArray("merges");
-        Files.write(file, Json.MAPPER.writeValueAsBytes(root));
-        return file;
+        return Qwen2Fixtures.charTokenizer(file, text.toString());
     }
 
     private static SftConfigBuilder lora() {
