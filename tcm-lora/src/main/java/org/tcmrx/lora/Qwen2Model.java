@@ -29,9 +29,8 @@ import org.tcmrx.nn.internal.NativeArrays;
  * {@code attention_mask} during generation), or null when nothing is padding. Positions run {@code P .. P + T - 1} in
  * every row, Hugging Face's default without {@code position_ids}, which is right for right padding; for left padding
  * pass explicit {@code positionIds} to {@link #forward(NDArray, NDArray, NDArray, Qwen2Cache)}, as {@link Generator}
- * does. Every result lands
- * in the manager of the input ids and every temporary is freed before a method returns, so a caller that creates its
- * inputs in a per-step sub-manager leaves nothing behind; the weights' manager never grows. The forward pass uses
+ * does. Every result lands in the manager of the input ids and every temporary is freed before a method returns, so
+ * a caller that creates its inputs in a per-step sub-manager leaves nothing behind. The forward pass uses
  * only differentiable operations and never copies to the JVM, so it trains under a {@code GradientCollector} once the
  * {@link #parameters()} require gradients. Only {@link #forward(NDArray, NDArray, boolean)} in training mode applies
  * dropout ({@code lora_dropout}, {@code attention_dropout}); every other method computes what {@code model.eval()}
@@ -353,9 +352,7 @@ public final class Qwen2Model implements AutoCloseable {
 
     /** Forgets an adapter that has removed itself. */
     void detach(LoraAdapter removed) {
-        if (adapter == removed) {
-            adapter = null;
-        }
+        adapter = adapter == removed ? null : adapter;
     }
 
     /**
