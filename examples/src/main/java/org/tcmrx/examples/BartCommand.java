@@ -70,6 +70,16 @@ final class BartCommand implements Callable<Integer> {
     @Option(names = "--dropout", description = "BART dropout while training. Default: 0.1 (0 on the embedded corpus).")
     Double dropout;
 
+    @Option(names = "--set-loss", description = "Weight of the first-step herb-set loss added to the sequence loss."
+            + " Default: 0.")
+    double setLoss;
+
+    @Option(names = "--label-smoothing", description = "Label smoothing of the sequence loss. Default: 0.")
+    double labelSmoothing;
+
+    @Option(names = "--patience", description = "Validations without a better P@5 before stopping. Default: 3.")
+    int patience = 3;
+
     @Option(names = "--order", defaultValue = "RANDOM",
             description = "Herb order in targets: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
     HerbOrder order;
@@ -96,6 +106,9 @@ final class BartCommand implements Callable<Integer> {
                 .optBatchSize(or(batch, small ? 16 : 64))
                 .optOptimizer(or(lr, small ? 1e-3 : 5e-4), 0.05, 0.01)
                 .optDropout(or(dropout, small ? 0.0 : 0.1))
+                .optSetLossWeight(setLoss)
+                .optLabelSmoothing(labelSmoothing)
+                .optPatience(patience)
                 .optHerbOrder(order)
                 .optScoring(scoring)
                 .build();

@@ -20,7 +20,8 @@ import org.tcmrx.nn.internal.NativeArrays;
 
 /**
  * Trains a BART to write a prescription's herbs from the findings: cross-entropy of the labels
- * ({@code herbs... </s>}) under teacher forcing, and validation P@5, R@20 and loss on held-out cases ranked the way
+ * ({@code herbs... </s>}) under teacher forcing, plus the weighted {@link HerbSetLoss} when its weight is above 0,
+ * and validation P@5, R@20 and loss on held-out cases ranked the way
  * the finished {@link BartHerbRanker} ranks them.
  */
 final class BartHerbTask implements TrainingTask<HerbBatch> {
@@ -31,11 +32,12 @@ final class BartHerbTask implements TrainingTask<HerbBatch> {
     private final List<ClinicalCase> valid;
     private final int batchSize;
     private final float labelSmoothing;
+    private final float setLossWeight;
     private final HerbScoring scoring;
     private final ParameterStore store;
 
     BartHerbTask(BartModel model, HerbTokenizer tokenizer, List<ClinicalCase> train, List<ClinicalCase> valid,
-            int batchSize, float labelSmoothing, HerbScoring scoring, ParameterStore store) {
+            int batchSize, float labelSmoothing, float setLossWeight, HerbScoring scoring, ParameterStore store) {
         this.model = model;
         this.tokenizer = tokenizer;
         this.train = List.copyOf(train);
@@ -43,6 +45,7 @@ final class BartHerbTask implements TrainingTask<HerbBatch> {
         this.valid = List.copyOf(valid);
         this.batchSize = batchSize;
         this.labelSmoothing = labelSmoothing;
+        this.setLossWeight = setLossWeight;
         this.scoring = scoring;
         this.store = store;
     }
@@ -85,7 +88,13 @@ final class BartHerbTask implements TrainingTask<HerbBatch> {
         NDArray decoderInput = BartModel.shiftTokensRight(labels, HerbTokenizer.PAD,
                 model.config().decoderStartTokenId()); // [B, T]
         NDArray logits = model.forward(inputIds, mask, decoderInput, true); // [B, T, V]
-        return Seq2SeqLoss.loss(logits, labels, labelSmoothing);
+        NDArray loss = Seq2SeqLoss.loss(logits, labels, labelSmoothing);
+        if (setLossWeight == 0) {
+            return loss;
+        }
+        NDArray first = logits.get(":, 0, :"); // [B, V]
+        NDArray set = HerbSetLoss.loss(first, HerbSetLoss.target(scope, batch.labels(), tokenizer));
+        return loss.add(NativeArrays.mul(set, setLossWeight));
     }
 
     @Override

@@ -106,7 +106,7 @@ public final class BartHerbTrainer {
             model.parameters().forEach((name, array) -> store.add(name, array,
                     !name.equals(BartModel.FINAL_LOGITS_BIAS)));
             BartHerbTask task = new BartHerbTask(model, tokenizer, train, valid, config.batchSize(),
-                    (float) config.labelSmoothing(), config.scoring(), store);
+                    (float) config.labelSmoothing(), (float) config.setLossWeight(), config.scoring(), store);
             int stepsPerEpoch = (train.size() + config.batchSize() - 1) / config.batchSize();
             int total = stepsPerEpoch * config.epochs();
             Path dir = workDir != null ? workDir : Files.createTempDirectory("tcmrx-bart-");

@@ -23,6 +23,8 @@ import org.tcmrx.core.internal.Checks;
  * @param warmupRatio the share of all steps spent warming up
  * @param weightDecay AdamW's decoupled weight decay (not on biases and LayerNorm weights)
  * @param labelSmoothing label smoothing of the cross-entropy
+ * @param setLossWeight weight of {@link HerbSetLoss} (the first decoder step against the whole target set) added
+ *     to the sequence loss; 0 trains on the sequence loss alone
  * @param dropout BART's {@code dropout} during training (embeddings and sub-layer outputs; Hugging Face's
  *     {@code BartConfig} default 0.1, with {@code attention_dropout} and {@code activation_dropout} 0)
  * @param maxGradNorm gradient clipping by global norm (0 disables)
@@ -31,8 +33,8 @@ import org.tcmrx.core.internal.Checks;
  */
 public record BartHerbTrainingConfig(int dModel, int layers, int heads, int ffnDim, int maxPositions,
         HerbOrder herbOrder, boolean tongueAndPulse, HerbScoring scoring, int epochs, int batchSize,
-        double learningRate, double warmupRatio, double weightDecay, double labelSmoothing, double dropout,
-        double maxGradNorm, int patience, long seed) {
+        double learningRate, double warmupRatio, double weightDecay, double labelSmoothing, double setLossWeight,
+        double dropout, double maxGradNorm, int patience, long seed) {
     /**
      * Validates the settings.
      *
@@ -50,6 +52,7 @@ public record BartHerbTrainingConfig(int dModel, int layers, int heads, int ffnD
      * @param warmupRatio the share of all steps spent warming up
      * @param weightDecay AdamW's decoupled weight decay
      * @param labelSmoothing label smoothing of the cross-entropy
+     * @param setLossWeight weight of {@link HerbSetLoss} added to the sequence loss
      * @param dropout BART's {@code dropout} during training
      * @param maxGradNorm gradient clipping by global norm
      * @param patience validations without a better P@5 before stopping
@@ -76,6 +79,9 @@ public record BartHerbTrainingConfig(int dModel, int layers, int heads, int ffnD
                     + " 0 <= labelSmoothing < 1, maxGradNorm >= 0; got " + learningRate + ", " + warmupRatio + ", "
                     + weightDecay + ", " + labelSmoothing + ", " + maxGradNorm);
         }
+        if (!(setLossWeight >= 0) || Double.isInfinite(setLossWeight)) {
+            throw new IllegalArgumentException("setLossWeight must be finite and at least 0, got " + setLossWeight);
+        }
         if (!(dropout >= 0 && dropout < 1)) {
             throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
         }
@@ -94,7 +100,7 @@ public record BartHerbTrainingConfig(int dModel, int layers, int heads, int ffnD
      */
     public static BartHerbTrainingConfig defaults() {
         return new BartHerbTrainingConfig(128, 2, 4, 512, 128, HerbOrder.RANDOM, true, HerbScoring.FIRST_STEP, 30,
-                64, 5e-4, 0.05, 0.01, 0.0, 0.1, 1.0, 3, 42);
+                64, 5e-4, 0.05, 0.01, 0.0, 0.0, 0.1, 1.0, 3, 42);
     }
 
     /**
@@ -141,6 +147,7 @@ public record BartHerbTrainingConfig(int dModel, int layers, int heads, int ffnD
         private double warmupRatio;
         private double weightDecay;
         private double labelSmoothing;
+        private double setLossWeight;
         private double dropout;
         private double maxGradNorm;
         private int patience;
@@ -161,6 +168,7 @@ public record BartHerbTrainingConfig(int dModel, int layers, int heads, int ffnD
             warmupRatio = c.warmupRatio;
             weightDecay = c.weightDecay;
             labelSmoothing = c.labelSmoothing;
+            setLossWeight = c.setLossWeight;
             dropout = c.dropout;
             maxGradNorm = c.maxGradNorm;
             patience = c.patience;
@@ -277,6 +285,17 @@ public record BartHerbTrainingConfig(int dModel, int layers, int heads, int ffnD
         }
 
         /**
+         * Sets the weight of {@link HerbSetLoss}, added to the sequence loss.
+         *
+         * @param value a weight of at least 0; 0 trains on the sequence loss alone
+         * @return this builder
+         */
+        public Builder optSetLossWeight(double value) {
+            setLossWeight = value;
+            return this;
+        }
+
+        /**
          * Sets BART's {@code dropout} during training.
          *
          * @param value a rate in {@code [0, 1)}; 0 trains without dropout
@@ -329,7 +348,7 @@ public record BartHerbTrainingConfig(int dModel, int layers, int heads, int ffnD
         public BartHerbTrainingConfig build() {
             return new BartHerbTrainingConfig(dModel, layers, heads, ffnDim, maxPositions, herbOrder,
                     tongueAndPulse, scoring, epochs, batchSize, learningRate, warmupRatio, weightDecay,
-                    labelSmoothing, dropout, maxGradNorm, patience, seed);
+                    labelSmoothing, setLossWeight, dropout, maxGradNorm, patience, seed);
         }
     }
 

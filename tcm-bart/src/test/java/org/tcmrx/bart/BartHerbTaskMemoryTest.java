@@ -34,7 +34,7 @@ class BartHerbTaskMemoryTest {
                 .modelConfig(tokenizer.size());
         try (BartModel model = BartModel.init(config, 3, Device.cpu()); ParameterStore store = new ParameterStore()) {
             model.parameters().forEach(store::add);
-            BartHerbTask task = new BartHerbTask(model, tokenizer, train, valid, 16, 0.1f, HerbScoring.FIRST_STEP,
+            BartHerbTask task = new BartHerbTask(model, tokenizer, train, valid, 16, 0.1f, 0.5f, HerbScoring.FIRST_STEP,
                     store);
             NDManager base = store.manager();
             List<Integer> alive = new ArrayList<>();

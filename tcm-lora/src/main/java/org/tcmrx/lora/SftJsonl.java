@@ -9,8 +9,10 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import org.tcmrx.core.DataSource;
 import org.tcmrx.core.MalformedDataException;
 import org.tcmrx.core.internal.Json;
+import org.tcmrx.core.internal.Sha256;
 import org.tcmrx.core.internal.TextLines;
 
 /**
@@ -51,6 +53,21 @@ public final class SftJsonl {
         String location = file.toString();
         TextLines.forEach(file, (n, line) -> parseLine(location, n, line, samples));
         return samples;
+    }
+
+    /**
+     * Describes a file for a run's provenance: its name, absolute path, SHA-256 and number of samples (the file is
+     * read and checked as {@link #read(Path)} does).
+     *
+     * @param file the JSON Lines file
+     * @return the source, for {@link SftTrainer#withDataSources(List)}
+     * @throws IOException when the file cannot be read
+     * @throws MalformedDataException when a line is malformed
+     */
+    public static DataSource source(Path file) throws IOException {
+        int records = read(file).size();
+        return new DataSource(String.valueOf(file.getFileName()), file.toAbsolutePath().normalize().toString(),
+                Sha256.of(file), records);
     }
 
     /**

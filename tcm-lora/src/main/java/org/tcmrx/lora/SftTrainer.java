@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tcmrx.core.DataSource;
+import org.tcmrx.core.Progress;
 import org.tcmrx.core.Provenance;
 import org.tcmrx.nn.AdamWConfig;
 import org.tcmrx.nn.EarlyStopping;
@@ -47,18 +49,64 @@ public final class SftTrainer {
     private static final Logger LOG = LoggerFactory.getLogger(SftTrainer.class);
 
     private final SftConfig config;
+    private final Progress progress;
+    private final List<DataSource> sources;
 
     /**
-     * Creates a trainer.
+     * Creates a trainer without a progress display and without named data sources.
      *
      * @param config how to train
      * @throws IllegalArgumentException when {@code config} is null
      */
     public SftTrainer(SftConfig config) {
+        this(config, Progress.NONE, List.of());
+    }
+
+    private SftTrainer(SftConfig config, Progress progress, List<DataSource> sources) {
         if (config == null) {
             throw new IllegalArgumentException("config must not be null");
         }
         this.config = config;
+        this.progress = progress;
+        this.sources = List.copyOf(sources);
+    }
+
+    /**
+     * Returns a trainer that reports each optimizer step to a progress display (such as a console bar).
+     *
+     * @param value the display
+     * @return a new trainer with this trainer's configuration and data sources
+     * @throws IllegalArgumentException when {@code value} is null
+     */
+    public SftTrainer withProgress(Progress value) {
+        if (value == null) {
+            throw new IllegalArgumentException("progress must not be null");
+        }
+        return new SftTrainer(config, value, sources);
+    }
+
+    /**
+     * Returns a trainer that names the files its samples came from in the run's provenance (file, SHA-256, count),
+     * e.g. {@link SftJsonl#source(Path)}.
+     *
+     * @param value the sources
+     * @return a new trainer with this trainer's configuration and progress display
+     * @throws IllegalArgumentException when {@code value} is null or holds null
+     */
+    public SftTrainer withDataSources(List<DataSource> value) {
+        if (value == null || value.stream().anyMatch(java.util.Objects::isNull)) {
+            throw new IllegalArgumentException("data sources must not be null or hold null");
+        }
+        return new SftTrainer(config, progress, value);
+    }
+
+    /**
+     * Returns the data sources named in the provenance.
+     *
+     * @return the sources, possibly empty
+     */
+    public List<DataSource> dataSources() {
+        return sources;
     }
 
     /**
@@ -210,6 +258,7 @@ public final class SftTrainer {
                 .optCheckpointDir(out)
                 .optCheckpointEverySteps(config.saveSteps())
                 .optKeepCheckpoints(config.saveTotalLimit())
+                .optProgress(progress)
                 .addListener(new JsonlMetricsListener(out.resolve(METRICS_FILE)))
                 .addListener(task);
         if (validation) {
@@ -236,7 +285,8 @@ public final class SftTrainer {
                 .addParameter("steps", result.steps())
                 .addParameter("best_step", result.bestStep())
                 .addParameter("best_eval_loss", result.bestMetric())
-                .addParameter("resumed_from", checkpoint == null ? "-" : checkpoint.toString());
+                .addParameter("resumed_from", checkpoint == null ? "-" : checkpoint.toString())
+                .addData(sources);
         return p.build();
     }
 

@@ -107,7 +107,7 @@ final class Qwen2Fixtures {
 
     /**
      * Writes a merge-free BPE tokenizer.json over the characters given, one token each, then Qwen's three special
-     * tokens as added tokens.
+     * tokens as added tokens. Its {@code Fuse} decoder joins tokens without spaces, so decoding gives the text back.
      */
     static Path charTokenizer(Path file, String text) throws IOException {
         TreeSet<Integer> codePoints = new TreeSet<>();
@@ -126,9 +126,10 @@ final class Qwen2Fixtures {
             added.addObject().put("id", id++).put("content", special).put("single_word", false)
                     .put("lstrip", false).put("rstrip", false).put("normalized", false).put("special", true);
         }
-        for (String key : List.of("normalizer", "pre_tokenizer", "post_processor", "decoder")) {
+        for (String key : List.of("normalizer", "pre_tokenizer", "post_processor")) {
             root.putNull(key);
         }
+        root.putObject("decoder").put("type", "Fuse");
         ObjectNode model = root.putObject("model");
         model.put("type", "BPE");
         for (String key : List.of("dropout", "unk_token", "continuing_subword_prefix", "end_of_word_suffix")) {

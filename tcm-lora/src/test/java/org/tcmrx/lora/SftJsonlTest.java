@@ -12,7 +12,9 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tcmrx.core.DataSource;
 import org.tcmrx.core.MalformedDataException;
+import org.tcmrx.core.internal.Sha256;
 
 @DisplayName("SftJsonl")
 class SftJsonlTest {
@@ -51,6 +53,19 @@ class SftJsonlTest {
                     ChatMessage.user("患者发热恶风，汗出，鼻鸣干呕，脉浮缓，请推荐处方"));
             assertThat(samples.get(2).prompt()).containsExactly(ChatMessage.user("辨证"));
             assertThat(samples.get(2).messages().get(1)).isEqualTo(ChatMessage.assistant("症状分析：营卫不和，风邪袭表。"));
+        }
+
+        @Test
+        @DisplayName("a file's source names it, its SHA-256 and its samples, blank lines not counted")
+        void source(@TempDir Path dir) throws IOException {
+            Path file = dir.resolve("two.jsonl");
+            Files.writeString(file, "{\"instruction\":\"问\",\"output\":\"答\"}\n\n"
+                    + "{\"instruction\":\"问\",\"output\":\"答\"}\n");
+            DataSource s = SftJsonl.source(file);
+            assertThat(s.name()).isEqualTo("two.jsonl");
+            assertThat(s.location()).isEqualTo(file.toAbsolutePath().normalize().toString());
+            assertThat(s.records()).isEqualTo(2);
+            assertThat(s.sha256()).isEqualTo(Sha256.of(file)).hasSize(64);
         }
 
         @Test

@@ -22,7 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tcmrx.core.DataSource;
 import org.tcmrx.core.Jsonl;
+import org.tcmrx.core.Progress;
 import org.tcmrx.nn.StepMetrics;
 import org.tcmrx.nn.TrainingListener;
 
@@ -89,6 +91,28 @@ class SftTrainerTest {
         return steps.stream().filter(m -> m.epoch() == epoch).mapToDouble(StepMetrics::loss).average().orElseThrow();
     }
 
+    /** Counts what a progress display is told. */
+    private static final class CountingProgress implements Progress {
+        long total;
+        long advanced;
+        boolean finished;
+
+        @Override
+        public void start(String task, long steps) {
+            total = steps;
+        }
+
+        @Override
+        public void advance(long steps) {
+            advanced += steps;
+        }
+
+        @Override
+        public void finish() {
+            finished = true;
+        }
+    }
+
     /** Records every step. */
     private static final class Steps implements TrainingListener {
         final List<StepMetrics> all = new java.util.ArrayList<>();
@@ -110,7 +134,10 @@ class SftTrainerTest {
             try (Qwen2Model model = Qwen2Model.init(modelConfig, 11, Device.cpu())) {
                 Map<String, float[]> base = snapshot(model.parameters());
                 NDManager weights = model.parameters().get("model.norm.weight").getManager();
+                DataSource source = new DataSource("tcm-sft.jsonl", SftJsonlTest.SAMPLES, "0f".repeat(32), 36);
+                CountingProgress progress = new CountingProgress();
                 SftResult r = new SftTrainer(lora().optEpochs(3).optOutputDir(out).build())
+                        .withProgress(progress).withDataSources(List.of(source))
                         .train(model, tokenizer, train, valid, List.of(steps));
                 LOG.info("LoRA SFT: {} steps, losses by epoch {} {} {}, eval {}, {} tokens/s", r.training().steps(),
                         meanLoss(steps.all, 0), meanLoss(steps.all, 1), meanLoss(steps.all, 2),
@@ -141,10 +168,16 @@ class SftTrainerTest {
                 assertThat(r.truncatedSamples()).isZero();
                 assertThat(r.tokensPerSecond()).isPositive();
                 assertThat(r.provenance().parameters()).containsEntry("mode", "lora").containsEntry("steps", "24");
+                assertThat(r.provenance().data()).containsExactly(source);
+                assertThat(progress.total).isEqualTo(24);
+                assertThat(progress.advanced).isEqualTo(24);
+                assertThat(progress.finished).isTrue();
 
                 List<JsonNode> log = Jsonl.read(r.metricsFile(), JsonNode.class);
                 List<JsonNode> stepLines = log.stream().filter(l -> l.path("event").asText().equals("step")).toList();
-                assertThat(stepLines).hasSize(24).allMatch(l -> l.path("tokens").asLong() > 0);
+                assertThat(stepLines).hasSize(24).allMatch(l -> l.path("tokens").asLong() > 0)
+                        .allMatch(l -> l.path("tokens_per_second").asDouble() == l.path("tokens").asLong() * 1000.0
+                                / l.path("millis").asLong() || l.path("millis").asLong() == 0);
                 assertThat(log).filteredOn(l -> l.path("event").asText().equals("evaluation")).hasSize(3)
                         .allMatch(l -> l.path("metrics").has("eval_loss")
                                 && l.path("metrics").path("train_tokens_per_second").asDouble() > 0);

@@ -14,7 +14,7 @@ import org.tcmrx.core.internal.Checks;
  *
  * <pre>
  * {"event":"step","step":12,"epoch":1,"loss":0.41,"learning_rate":4.2E-5,"grad_norm":0.93,"millis":35,
- *  "examples":8,"tokens":512,"skipped":false}
+ *  "examples":8,"tokens":512,"tokens_per_second":14628.6,"skipped":false}
  * {"event":"evaluation","step":100,"epoch":1,"metrics":{"eval_loss":0.52}}
  * {"event":"checkpoint","step":100,"path":"runs/a/checkpoint-100"}
  * {"event":"end","steps":300,"epochs":3,"final_loss":0.2,"best_metric":0.5,"best_step":200,"stopped_early":false,
@@ -22,6 +22,8 @@ import org.tcmrx.core.internal.Checks;
  * </pre>
  *
  * (keys appear sorted, the project's JSON convention; NaN is written as the string {@code "NaN"}).
+ * {@code tokens_per_second} is the step's {@code tokens} over its {@code millis}; it is left out when the task
+ * reports no tokens or the step took under a millisecond.
  */
 public final class JsonlMetricsListener implements TrainingListener {
     private final Path file;
@@ -56,6 +58,9 @@ public final class JsonlMetricsListener implements TrainingListener {
         line.put("millis", m.millis());
         line.put("examples", m.examples());
         line.put("tokens", m.tokens());
+        if (m.tokens() > 0 && m.millis() > 0) {
+            line.put("tokens_per_second", m.tokens() * 1000.0 / m.millis());
+        }
         line.put("skipped", m.skipped());
         append(line);
     }

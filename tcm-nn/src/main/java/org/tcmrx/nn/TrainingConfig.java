@@ -32,7 +32,8 @@ import org.tcmrx.core.internal.Checks;
  *     save_total_limit}); default 2; 0 keeps all. {@code best} is kept apart
  * @param seed the seed every epoch's data order and every step's engine seed derive from ({@code seed})
  * @param onNonFinite what a NaN or infinite loss or gradient does; default {@link NonFinitePolicy#FAIL}
- * @param progress receives one advance per optimizer step; default {@link Progress#NONE}
+ * @param progress started with the steps the run expects (every epoch taken to have as many batches as the first;
+ *     capped by {@code maxSteps}), then one advance per optimizer step; default {@link Progress#NONE}
  * @param listeners receive steps, evaluations, checkpoints and the end, in order
  */
 public record TrainingConfig(int epochs, int maxSteps, int gradientAccumulationSteps, double maxGradNorm,

@@ -139,11 +139,12 @@ public final class TrainingLoop<B> {
                 optimizer.load(optimizerFile);
             }
             Stepper<B> stepper = new Stepper<>(config, task, store, optimizer);
-            config.progress().start("training", config.maxSteps() > 0 ? config.maxSteps() - run.globalStep : -1);
             try {
                 epochs(task, store, optimizer, stepper, run);
             } finally {
-                config.progress().finish();
+                if (run.progressStarted) {
+                    config.progress().finish();
+                }
             }
             if (config.checkpointDir() != null && run.lastCheckpointStep != run.globalStep) {
                 stepCheckpoint(store, optimizer, run);
@@ -158,6 +159,21 @@ public final class TrainingLoop<B> {
         return result;
     }
 
+    /**
+     * The optimizer steps left if every epoch has as many batches as the current one (an upper bound when early
+     * stopping ends the run sooner), capped by {@code maxSteps}.
+     */
+    private long expectedSteps(int batchesPerEpoch, RunState run) {
+        long perEpoch = ceilDiv(batchesPerEpoch, config.gradientAccumulationSteps());
+        long left = perEpoch * (config.epochs() - run.epoch) - ceilDiv(run.batchIndex,
+                config.gradientAccumulationSteps());
+        return config.maxSteps() > 0 ? Math.min(left, config.maxSteps() - run.globalStep) : left;
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return (a + b - 1) / b;
+    }
+
     private void epochs(TrainingTask<B> task, ParameterStore store, AdamW optimizer, Stepper<B> stepper,
             RunState run) throws IOException {
         while (run.epoch < config.epochs() && !limitReached(run)) {
@@ -169,6 +185,10 @@ public final class TrainingLoop<B> {
             if (run.batchIndex > batches.size()) {
                 throw new IllegalStateException("the checkpoint is at batch " + run.batchIndex + " of epoch "
                         + run.epoch + " but the task now gives " + batches.size() + " batches");
+            }
+            if (!run.progressStarted) {
+                config.progress().start("training", expectedSteps(batches.size(), run));
+                run.progressStarted = true;
             }
             while (run.batchIndex < batches.size()) {
                 if (limitReached(run)) {
@@ -279,6 +299,7 @@ public final class TrainingLoop<B> {
         int bestStep = -1;
         int evaluationsWithoutImprovement;
         boolean stoppedEarly;
+        boolean progressStarted;
         int lastCheckpointStep = -1;
         final List<Evaluation> history = new ArrayList<>();
 

@@ -1,0 +1,41 @@
+package org.tcmrx.bart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("BartHerbTrainingConfig")
+class BartHerbTrainingConfigTest {
+    @Test
+    @DisplayName("the builder keeps every setting and toBuilder round-trips")
+    void builder() {
+        BartHerbTrainingConfig c = BartHerbTrainingConfig.builder().optSize(64, 1, 4, 128).optSetLossWeight(0.5)
+                .optLabelSmoothing(0.1).optDropout(0.2).optPatience(5).optSeed(9).build();
+        assertThat(c.dModel()).isEqualTo(64);
+        assertThat(c.setLossWeight()).isEqualTo(0.5);
+        assertThat(c.labelSmoothing()).isEqualTo(0.1);
+        assertThat(c.dropout()).isEqualTo(0.2);
+        assertThat(c.patience()).isEqualTo(5);
+        assertThat(c.toBuilder().build()).isEqualTo(c);
+        assertThat(c.withSeed(10).seed()).isEqualTo(10);
+        assertThat(BartHerbTrainingConfig.defaults().setLossWeight()).isZero();
+    }
+
+    @Test
+    @DisplayName("invalid settings fail naming the setting")
+    void invalid() {
+        assertThatThrownBy(() -> BartHerbTrainingConfig.builder().optSetLossWeight(-1).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("setLossWeight must be finite and at least 0, got -1.0");
+        assertThatThrownBy(() -> BartHerbTrainingConfig.builder().optSetLossWeight(Double.NaN).build())
+                .hasMessage("setLossWeight must be finite and at least 0, got NaN");
+        assertThatThrownBy(() -> BartHerbTrainingConfig.builder().optDropout(1).build())
+                .hasMessage("dropout must be in [0, 1), got 1.0");
+        assertThatThrownBy(() -> BartHerbTrainingConfig.builder().optSize(30, 1, 4, 64).build())
+                .hasMessage("heads (4) must divide dModel (30)");
+        assertThatThrownBy(() -> BartHerbTrainingConfig.builder().optPatience(0).build())
+                .hasMessage("patience must be at least 1, got 0");
+    }
+}
