@@ -2,6 +2,7 @@ package org.tcmrx.lora;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -11,7 +12,6 @@ import java.util.stream.Collectors;
 import org.tcmrx.core.Herb;
 import org.tcmrx.core.HerbNormalizer;
 import org.tcmrx.core.HerbRanker;
-import org.tcmrx.core.HerbVocabulary;
 import org.tcmrx.core.Query;
 import org.tcmrx.core.Ranking;
 import org.tcmrx.core.ScoredHerb;
@@ -31,7 +31,10 @@ import org.tcmrx.core.internal.Checks;
  *
  * <p>Scores: the herb at position {@code i} (0-based, among those kept, in generation order) scores {@code n - i},
  * where {@code n} is the number kept; so scores are positive, decrease down the list and say nothing beyond the order.
- * An answer that cannot be parsed gives {@link Ranking#EMPTY}.
+ * With {@linkplain LlmHerbRankerBuilder#optRescoring rescoring}, the herbs kept are instead ordered by the model's
+ * log-probability of each as the first herb of the prescription, {@code log P(name | prompt, 症状分析：analysis,
+ * 处方推荐：)} summed over the name's tokens (one pass over the prefix, then a few tokens per herb), which is their
+ * score; ties keep the generation order. An answer that cannot be parsed gives {@link Ranking#EMPTY}.
  *
  * <p>Thread safety: {@link #rank(Query, int)} may be called from several threads; generation itself is serialized
  * on one lock per ranker, since the model and its native memory are shared, and the statistics are atomic counters.
@@ -56,6 +59,7 @@ public final class LlmHerbRanker implements HerbRanker {
             + "处方解释：说明君臣佐使与配伍理由";
 
     private final Function<String, String> generate;
+    private final Rescorer rescorer;
     private final String name;
     private final String promptTemplate;
     private final Set<Herb> vocabulary;
@@ -70,7 +74,14 @@ public final class LlmHerbRanker implements HerbRanker {
      */
     LlmHerbRanker(Function<String, String> generate, String name, String promptTemplate, Collection<Herb> vocabulary,
             HerbNormalizer normalizer) {
+        this(generate, null, name, promptTemplate, vocabulary, normalizer);
+    }
+
+    /** Creates a ranker around a generation step and, when not null, a rescoring step. */
+    LlmHerbRanker(Function<String, String> generate, Rescorer rescorerOrNull, String name, String promptTemplate,
+            Collection<Herb> vocabulary, HerbNormalizer normalizer) {
         this.generate = Checks.notNull(generate, "generate");
+        this.rescorer = rescorerOrNull;
         this.name = Checks.name(name, "name");
         this.promptTemplate = checkTemplate(promptTemplate);
         Checks.notNull(vocabulary, "vocabulary");
@@ -94,8 +105,8 @@ public final class LlmHerbRanker implements HerbRanker {
      *
      * @return the builder
      */
-    public static Builder builder() {
-        return new Builder();
+    public static LlmHerbRankerBuilder builder() {
+        return new LlmHerbRankerBuilder();
     }
 
     /**
@@ -145,12 +156,35 @@ public final class LlmHerbRanker implements HerbRanker {
     @Override
     public Ranking rank(Query query, int k) {
         Checks.positiveK(k);
-        List<Herb> herbs = answer(query).herbs();
+        Answer answer = answer(query);
+        List<Herb> herbs = answer.herbs();
         List<ScoredHerb> entries = new ArrayList<>();
-        for (int i = 0; i < herbs.size(); i++) {
-            entries.add(new ScoredHerb(herbs.get(i), herbs.size() - i));
+        if (rescorer != null && !herbs.isEmpty()) {
+            double[] scores = rescorer.score(answer.prompt(), answer.parse().answerOrNull().analysis(), herbs);
+            for (int i = 0; i < herbs.size(); i++) {
+                entries.add(new ScoredHerb(herbs.get(i), scores[i]));
+            }
+            entries.sort(Comparator.comparingDouble(ScoredHerb::score).reversed()); // stable: ties keep the order
+        } else {
+            for (int i = 0; i < herbs.size(); i++) {
+                entries.add(new ScoredHerb(herbs.get(i), herbs.size() - i));
+            }
         }
         return new Ranking(entries).top(k);
+    }
+
+    /** Scores the herbs kept from an answer. */
+    @FunctionalInterface
+    interface Rescorer {
+        /**
+         * Scores herbs.
+         *
+         * @param prompt the user prompt
+         * @param analysis the answer's symptom analysis
+         * @param herbs the herbs kept, in generation order
+         * @return one finite score per herb, higher first
+         */
+        double[] score(String prompt, String analysis, List<Herb> herbs);
     }
 
     /**
@@ -232,161 +266,5 @@ public final class LlmHerbRanker implements HerbRanker {
     @Override
     public String name() {
         return name;
-    }
-
-    /** Builds an {@link LlmHerbRanker}; the model, tokenizer and vocabulary are required. */
-    public static final class Builder {
-        private Qwen2Model model;
-        private QwenTokenizer tokenizer;
-        private Collection<Herb> vocabulary;
-        private ChatTemplate chatTemplate = ChatTemplate.qwen25();
-        private GenerationConfig generationConfig;
-        private String promptTemplate = DEFAULT_PROMPT_TEMPLATE;
-        private HerbNormalizer normalizer = HerbNormalizer.standard();
-        private boolean constrained;
-        private String name = DEFAULT_NAME;
-
-        private Builder() {}
-
-        /**
-         * Sets the model, not closed by the ranker.
-         *
-         * @param value the model
-         * @return this builder
-         */
-        public Builder setModel(Qwen2Model value) {
-            model = value;
-            return this;
-        }
-
-        /**
-         * Sets the model's tokenizer, not closed by the ranker.
-         *
-         * @param value the tokenizer
-         * @return this builder
-         */
-        public Builder setTokenizer(QwenTokenizer value) {
-            tokenizer = value;
-            return this;
-        }
-
-        /**
-         * Sets the herbs that may be ranked.
-         *
-         * @param value the vocabulary
-         * @return this builder
-         */
-        public Builder setVocabulary(HerbVocabulary value) {
-            vocabulary = value == null ? null : value.herbs();
-            return this;
-        }
-
-        /**
-         * Sets the herbs that may be ranked.
-         *
-         * @param value the herbs, at least one
-         * @return this builder
-         */
-        public Builder setHerbs(Collection<Herb> value) {
-            vocabulary = value;
-            return this;
-        }
-
-        /**
-         * Sets the chat template (default {@link ChatTemplate#qwen25()}).
-         *
-         * @param value the template
-         * @return this builder
-         */
-        public Builder optChatTemplate(ChatTemplate value) {
-            chatTemplate = value;
-            return this;
-        }
-
-        /**
-         * Sets how to decode (default: greedy, {@code max_new_tokens}
-         * {@value LlmHerbRanker#DEFAULT_MAX_NEW_TOKENS}, the tokenizer's EOS ids).
-         *
-         * @param value the generation config
-         * @return this builder
-         */
-        public Builder optGenerationConfig(GenerationConfig value) {
-            generationConfig = value;
-            return this;
-        }
-
-        /**
-         * Sets the prompt template (default {@link LlmHerbRanker#DEFAULT_PROMPT_TEMPLATE}); it must contain
-         * {@value LlmHerbRanker#FINDINGS}.
-         *
-         * @param value the template
-         * @return this builder
-         */
-        public Builder optPromptTemplate(String value) {
-            promptTemplate = value;
-            return this;
-        }
-
-        /**
-         * Sets the normalizer of the generated herb names (default {@link HerbNormalizer#standard()}).
-         *
-         * @param value the normalizer
-         * @return this builder
-         */
-        public Builder optNormalizer(HerbNormalizer value) {
-            normalizer = value;
-            return this;
-        }
-
-        /**
-         * Keeps the prescription inside the vocabulary's names with a {@link PrescriptionConstraint} (default off).
-         *
-         * @param value whether to constrain
-         * @return this builder
-         */
-        public Builder optConstrained(boolean value) {
-            constrained = value;
-            return this;
-        }
-
-        /**
-         * Sets the report name (default {@value LlmHerbRanker#DEFAULT_NAME}).
-         *
-         * @param value the name
-         * @return this builder
-         */
-        public Builder optName(String value) {
-            name = value;
-            return this;
-        }
-
-        /**
-         * Builds the ranker.
-         *
-         * @return the ranker
-         * @throws IllegalArgumentException naming the value when a required value is missing or a value is invalid
-         *     (an empty vocabulary, a template without {@value LlmHerbRanker#FINDINGS}, a herb name the constraint
-         *     cannot hold)
-         */
-        public LlmHerbRanker build() {
-            Checks.notNull(model, "model");
-            Checks.notNull(tokenizer, "tokenizer");
-            Checks.notNull(vocabulary, "vocabulary");
-            Checks.notNull(chatTemplate, "chatTemplate");
-            GenerationConfig config = generationConfig != null ? generationConfig : GenerationConfig.builder()
-                    .optMaxNewTokens(DEFAULT_MAX_NEW_TOKENS).optEosTokenIds(tokenizer.eosTokenIds()).build();
-            LogitsProcessor constraint = constrained && !vocabulary.isEmpty()
-                    ? PrescriptionConstraint.of(vocabulary.stream().map(Herb::name).toList(), tokenizer) : null;
-            Generator generator = new Generator(model, tokenizer);
-            ChatTemplate chat = chatTemplate;
-            Object lock = new Object();
-            Function<String, String> generate = prompt -> {
-                long[] ids = tokenizer.encode(chat.render(List.of(ChatMessage.user(prompt)), true));
-                synchronized (lock) {
-                    return generator.generate(List.of(ids), config, constraint, null).get(0).text();
-                }
-            };
-            return new LlmHerbRanker(generate, name, promptTemplate, vocabulary, normalizer);
-        }
     }
 }

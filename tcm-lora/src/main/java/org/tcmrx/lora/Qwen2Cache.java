@@ -23,6 +23,21 @@ public final class Qwen2Cache implements AutoCloseable {
         return kv.length();
     }
 
+    /**
+     * Drops every position from {@code maxLength} on, as Hugging Face's {@code DynamicCache.crop(max_length)}: the
+     * next call continues after the first {@code maxLength} tokens, e.g. to score several continuations of one
+     * prefix in turn.
+     *
+     * @param maxLength the positions to keep, in {@code [0, length()]}
+     * @throws IllegalArgumentException when {@code maxLength} is outside that range
+     */
+    public void crop(long maxLength) {
+        if (maxLength < 0 || maxLength > kv.length()) {
+            throw new IllegalArgumentException("maxLength must be in [0, " + kv.length() + "], got " + maxLength);
+        }
+        kv.crop(maxLength);
+    }
+
     KvCache kv() {
         return kv;
     }

@@ -90,6 +90,21 @@ class LlmHerbRankerTest {
         }
 
         @Test
+        @DisplayName("with rescoring, the herbs kept are ordered by their scores, ties in generation order")
+        void rescored() {
+            List<String> seen = new ArrayList<>();
+            LlmHerbRanker.Rescorer rescorer = (prompt, analysis, herbs) -> {
+                seen.add(analysis + " " + herbs);
+                return new double[] {-3.0, -1.0, -3.0};
+            };
+            LlmHerbRanker ranker = new LlmHerbRanker(p -> "症状分析：风寒。\n处方推荐：杏仁、人参、麻黄、桂枝\n处方解释：略",
+                    rescorer, "LLM", LlmHerbRanker.DEFAULT_PROMPT_TEMPLATE, VOCABULARY, HerbNormalizer.standard());
+            assertThat(ranker.rank(QUERY, 10).entries()).containsExactly(new ScoredHerb(Herb.of("麻黄"), -1.0),
+                    new ScoredHerb(Herb.of("杏仁"), -3.0), new ScoredHerb(Herb.of("桂枝"), -3.0));
+            assertThat(seen).containsExactly("风寒。 [杏仁, 麻黄, 桂枝]");
+        }
+
+        @Test
         @DisplayName("names are normalized before the vocabulary is consulted; duplicates after it are dropped")
         void normalized() {
             HerbNormalizer rules = HerbNormalizer.builder().addRule("炒白术", "白术", "same herb").build();
@@ -159,7 +174,7 @@ class LlmHerbRankerTest {
         Path tmp;
 
         @Test
-        @DisplayName("runs end to end, plain and constrained, and returns a ranking without throwing")
+        @DisplayName("runs end to end, plain and constrained with rescoring, and returns a ranking without throwing")
         void endToEnd() throws IOException {
             ChatTemplate chat = ChatTemplate.builder().optNoDefaultSystemMessage().build();
             String prompt = chat.render(List.of(ChatMessage.user(LlmHerbRanker.DEFAULT_PROMPT_TEMPLATE.replace(
@@ -174,7 +189,7 @@ class LlmHerbRankerTest {
                 for (boolean constrained : List.of(false, true)) {
                     LlmHerbRanker ranker = LlmHerbRanker.builder().setModel(model).setTokenizer(tokenizer)
                             .setVocabulary(HerbVocabulary.of(VOCABULARY)).optChatTemplate(chat)
-                            .optConstrained(constrained)
+                            .optConstrained(constrained).optRescoring(constrained)
                             .optGenerationConfig(GenerationConfig.builder().optMaxNewTokens(12)
                                     .optEosTokenIds(tokenizer.eosTokenIds()).build())
                             .build();

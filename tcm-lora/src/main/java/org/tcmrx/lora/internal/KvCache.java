@@ -90,6 +90,29 @@ public final class KvCache implements AutoCloseable {
         length += t;
     }
 
+    /**
+     * Keeps the first {@code newLength} positions of every layer and drops the rest.
+     *
+     * @param newLength the positions to keep, at most {@link #length()}
+     */
+    public void crop(long newLength) {
+        for (int layer = 0; layer < keys.length; layer++) {
+            keys[layer] = crop(keys[layer], newLength);
+            values[layer] = crop(values[layer], newLength);
+        }
+        length = newLength;
+    }
+
+    private NDArray crop(NDArray all, long newLength) {
+        if (all == null || all.getShape().get(2) == newLength) {
+            return all;
+        }
+        NDArray kept = all.get(":, :, :" + newLength); // [B, KV, P, D] -> [B, KV, newLength, D]
+        kept.attach(manager);
+        all.close();
+        return kept;
+    }
+
     @Override
     public void close() {
         manager.close();
