@@ -8,14 +8,15 @@ import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Map;
 import org.tcmrx.core.MalformedDataException;
 import org.tcmrx.core.TcmRxVersion;
+import org.tcmrx.core.internal.Checks;
 import org.tcmrx.lora.internal.CheckpointLoader;
 import org.tcmrx.lora.internal.CheckpointWriter;
 import org.tcmrx.lora.internal.DecoderStack;
 import org.tcmrx.lora.internal.KvCache;
+import org.tcmrx.lora.internal.Linear;
 import org.tcmrx.lora.internal.Qwen2Weights;
 import org.tcmrx.lora.internal.RandomInit;
 import org.tcmrx.nn.internal.NativeArrays;
@@ -47,18 +48,19 @@ public final class Qwen2Model implements AutoCloseable {
 
     private final Qwen2Config config;
     private final Qwen2Weights weights;
+    private final WeightStorage storage;
     private final DecoderStack stack;
     private LoraAdapter adapter;
 
-    private Qwen2Model(Qwen2Config config, Qwen2Weights weights) {
+    private Qwen2Model(Qwen2Config config, Qwen2Weights weights, WeightStorage storage) {
         this.config = config;
         this.weights = weights;
+        this.storage = storage;
         this.stack = new DecoderStack(config, weights);
     }
 
     /**
-     * Loads a Hugging Face model folder: {@code config.json} and {@code model.safetensors} (or
-     * {@code model.safetensors.index.json} and its shards), stored as F32, F16 or BF16 and widened to float32.
+     * Loads a Hugging Face model folder with float32 weights; see {@link #load(Path, Device, WeightStorage)}.
      *
      * @param dir the folder
      * @param device where the weights go
@@ -68,8 +70,28 @@ public final class Qwen2Model implements AutoCloseable {
      *     mis-shaped or not floating-point (the message names the file and the key)
      */
     public static Qwen2Model load(Path dir, Device device) throws IOException {
+        return load(dir, device, WeightStorage.FLOAT32);
+    }
+
+    /**
+     * Loads a Hugging Face model folder: {@code config.json} and {@code model.safetensors} (or
+     * {@code model.safetensors.index.json} and its shards), stored as F32, F16 or BF16. Tensors go into native memory
+     * in chunks of at most 64 MiB, so loading needs no Java array of a whole tensor, whatever the model's size.
+     *
+     * @param dir the folder
+     * @param device where the weights go
+     * @param storage float32 weights, or float16 weight matrices (see {@link WeightStorage})
+     * @return the model; close it to free the weights
+     * @throws IOException when a file cannot be read
+     * @throws MalformedDataException when {@code config.json} is invalid, or a tensor is missing, unexpected,
+     *     mis-shaped or not floating-point (the message names the file and the key)
+     * @throws IllegalArgumentException when {@code storage} is null, or is {@code FLOAT16} and a weight matrix has
+     *     values beyond float16's range (the message names the file, the key and the count)
+     */
+    public static Qwen2Model load(Path dir, Device device, WeightStorage storage) throws IOException {
+        Checks.notNull(storage, "storage");
         Qwen2Config config = Qwen2Config.read(dir.resolve(CONFIG_FILE));
-        return new Qwen2Model(config, CheckpointLoader.load(dir, config, device));
+        return new Qwen2Model(config, CheckpointLoader.load(dir, config, storage, device), storage);
     }
 
     /**
@@ -82,7 +104,7 @@ public final class Qwen2Model implements AutoCloseable {
      * @return the model; close it to free the weights
      */
     public static Qwen2Model init(Qwen2Config config, long seed, Device device) {
-        return new Qwen2Model(config, RandomInit.init(config, seed, device));
+        return new Qwen2Model(config, RandomInit.init(config, seed, device), WeightStorage.FLOAT32);
     }
 
     /**
@@ -92,6 +114,15 @@ public final class Qwen2Model implements AutoCloseable {
      */
     public Qwen2Config config() {
         return config;
+    }
+
+    /**
+     * Returns how the weights are stored.
+     *
+     * @return {@link WeightStorage#FLOAT16} when the weight matrices are float16, else {@link WeightStorage#FLOAT32}
+     */
+    public WeightStorage weightStorage() {
+        return storage;
     }
 
     /**
@@ -106,7 +137,8 @@ public final class Qwen2Model implements AutoCloseable {
     /**
      * Returns every distinct weight under its Hugging Face name, in module order. The arrays are the model's own: an
      * optimiser updates them in place (with gradients required) and the model sees the update. A tied table appears
-     * once, as {@code model.embed_tokens.weight}.
+     * once, as {@code model.embed_tokens.weight}. With {@link WeightStorage#FLOAT16} the weight matrices are float16
+     * arrays, which can only be frozen.
      *
      * @return an unmodifiable map
      */
@@ -175,20 +207,7 @@ public final class Qwen2Model implements AutoCloseable {
      */
     public NDArray forward(NDArray inputIds, NDArray attentionMask, NDArray positionIdsOrNull,
             Qwen2Cache cacheOrNull) {
-        long[][] positions = null;
-        if (positionIdsOrNull != null) {
-            Shape shape = DecoderStack.ids("positionIds", positionIdsOrNull);
-            if (!shape.equals(inputIds.getShape())) {
-                throw new IllegalArgumentException("positionIds must have the shape of inputIds " + inputIds.getShape()
-                        + ", got " + shape);
-            }
-            long[] flat = positionIdsOrNull.toType(DataType.INT64, false).toLongArray();
-            int t = Math.toIntExact(shape.get(1));
-            positions = new long[Math.toIntExact(shape.get(0))][];
-            for (int row = 0; row < positions.length; row++) {
-                positions[row] = Arrays.copyOfRange(flat, row * t, (row + 1) * t);
-            }
-        }
+        long[][] positions = positionIdsOrNull == null ? null : DecoderStack.positions(positionIdsOrNull, inputIds);
         return logits(inputIds, attentionMask, positions, cacheOrNull, false, false);
     }
 
@@ -207,7 +226,7 @@ public final class Qwen2Model implements AutoCloseable {
             if (lastOnly) {
                 h = h.get(":, -1, :"); // [B, C]
             }
-            NDArray logits = h.getNDArrayInternal().linear(h, weights.lmHead(), null).singletonOrThrow(); // [B, (T,) V]
+            NDArray logits = Linear.project(h, weights.lmHead(), null); // [B, (T,) V]
             logits.attach(out);
             return logits;
         }
@@ -383,7 +402,6 @@ public final class Qwen2Model implements AutoCloseable {
         }
         weights.close();
     }
-
 
     /** Sees each step of {@link #greedy}. */
     @FunctionalInterface

@@ -31,10 +31,10 @@ import org.tcmrx.nn.TrainingResult;
  * right-padded with {@code <|endoftext|>}; training runs through the shared {@link TrainingLoop} (accumulation,
  * clipping, warmup and decay, AdamW, checkpoints, early stopping on {@code eval_loss}).
  *
- * <p>LoRA mode adds an adapter ({@link Qwen2Model#applyLora}) and trains it alone, the base weights frozen; full
- * mode trains every weight. The model is trained in place: while a call runs the training loop's parameter store
- * holds its arrays, and they are handed back to the model and its adapter before it returns, so the caller keeps
- * closing the model as before.
+ * <p>LoRA mode adds an adapter ({@link Qwen2Model#applyLora}) and trains it alone, the base weights frozen (they may
+ * be stored as float16, {@link WeightStorage#FLOAT16}); full mode trains every weight, which must then be float32.
+ * The model is trained in place: while a call runs the training loop's parameter store holds its arrays, and they
+ * are handed back to the model and its adapter before it returns, so the caller keeps closing the model as before.
  *
  * <p>The output folder receives the loop's {@code checkpoint-<step>} and {@code best} folders, the JSON Lines log
  * {@value #METRICS_FILE} ({@code JsonlMetricsListener}'s events; its evaluations carry {@code eval_loss} and
@@ -127,8 +127,9 @@ public final class SftTrainer {
      * @param valid the validation samples for {@code eval_loss}, early stopping and the best model; may be empty
      * @return the run
      * @throws IOException when a checkpoint, the log or the chart cannot be written
-     * @throws IllegalArgumentException when an argument is null, no training sample is left after truncation, or the
-     *     tokenizer has more ids than the model's vocabulary
+     * @throws IllegalArgumentException when an argument is null, no training sample is left after truncation, the
+     *     tokenizer has more ids than the model's vocabulary, or full-parameter mode meets a model whose weight
+     *     matrices are stored as float16 ({@link WeightStorage#FLOAT16}), which are frozen
      * @throws IllegalStateException when the model already has an adapter
      */
     public SftResult train(Qwen2Model model, QwenTokenizer tokenizer, List<SftSample> train, List<SftSample> valid)
@@ -191,6 +192,11 @@ public final class SftTrainer {
         if (model.adapterOrNull() != null) {
             throw new IllegalStateException("the model already has an adapter; SFT adds its own in LoRA mode and "
                     + "trains the bare model in full-parameter mode");
+        }
+        if (!config.isLora() && model.weightStorage() != WeightStorage.FLOAT32) {
+            throw new IllegalArgumentException("full-parameter training needs a model loaded with "
+                    + "WeightStorage.FLOAT32; this one stores its weight matrices as " + model.weightStorage()
+                    + ", which stay frozen (train a LoRA adapter instead)");
         }
         SftEncoding trainSet = SftEncoding.of(train, config.chatTemplate(), tokenizer, config.maxLength());
         SftEncoding validSet = SftEncoding.of(valid, config.chatTemplate(), tokenizer, config.maxLength());

@@ -4,7 +4,9 @@
  * <p>The model: {@link org.tcmrx.lora.Qwen2Config} (the {@code config.json}), {@link org.tcmrx.lora.Qwen2Model}
  * (loading, saving and random initialisation of {@code Qwen2ForCausalLM} checkpoints, the forward pass in inference
  * or training mode, a key/value cache and greedy decoding) and {@link org.tcmrx.lora.CausalLmLoss} (the shifted
- * next-token loss). Weight names are Hugging Face's verbatim.
+ * next-token loss). Weight names are Hugging Face's verbatim. Loading copies tensors into native memory in bounded
+ * chunks and can store the frozen weight matrices as float16 while computing in float32
+ * ({@link org.tcmrx.lora.WeightStorage}), so a 7B checkpoint needs neither giant Java arrays nor 28 GiB of weights.
  *
  * <p>Generation: {@link org.tcmrx.lora.Generator} runs Hugging Face's {@code generate} (greedy or seeded sampling,
  * repetition penalty, EOS and stop strings, left-padded batches, streaming) under a

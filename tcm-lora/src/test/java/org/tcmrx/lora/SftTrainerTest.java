@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -247,6 +248,45 @@ class SftTrainerTest {
                 model.parameters().forEach((name, array) ->
                         assertThat(array.toFloatArray()).as(name).isNotEqualTo(base.get(name)));
                 assertThat(r.provenance().parameters()).containsEntry("mode", "full");
+            }
+        }
+    }
+
+    @Nested
+    @DisplayName("float16 weight storage")
+    class Float16 {
+        @Test
+        @DisplayName("LoRA trains beside the frozen float16 weights; full-parameter mode is refused")
+        void frozen() throws IOException {
+            Path dir = tmp.resolve("float16-model");
+            try (Qwen2Model model = Qwen2Model.init(modelConfig, 11, Device.cpu())) {
+                model.save(dir);
+            }
+            try (Qwen2Model model = Qwen2Model.load(dir, Device.cpu(), WeightStorage.FLOAT16)) {
+                SftTrainer full = new SftTrainer(lora().optFullParameters().optOutputDir(tmp.resolve("f16-full"))
+                        .build());
+                assertThatThrownBy(() -> full.train(model, tokenizer, train, valid))
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessage("full-parameter training needs a model loaded with WeightStorage.FLOAT32; this "
+                                + "one stores its weight matrices as FLOAT16, which stay frozen (train a LoRA adapter "
+                                + "instead)");
+                Map<String, float[]> base = snapshot(model.parameters());
+                Steps steps = new Steps();
+                SftResult r = new SftTrainer(lora().optMaxSteps(3).optOutputDir(tmp.resolve("f16-lora")).build())
+                        .train(model, tokenizer, train, List.of(), List.of(steps));
+                assertThat(steps.all).hasSize(3).allSatisfy(m -> assertThat(m.loss()).isFinite());
+                assertThat(r.adapter().parameters()).allSatisfy((name, a) -> {
+                    assertThat(a.getDataType()).as(name).isEqualTo(DataType.FLOAT32);
+                    if (name.endsWith(".lora_B.weight")) { // PEFT starts it at zero: a non-zero one has trained
+                        assertThat(a.abs().max().getFloat()).as(name).isPositive();
+                    }
+                });
+                model.parameters().forEach((name, array) -> {
+                    assertThat(array.toFloatArray()).as(name).containsExactly(base.get(name));
+                    assertThat(array.getDataType()).as(name).isIn(DataType.FLOAT16, DataType.FLOAT32);
+                });
+                assertThat(model.parameters().get("model.embed_tokens.weight").getDataType())
+                        .isEqualTo(DataType.FLOAT16);
             }
         }
     }

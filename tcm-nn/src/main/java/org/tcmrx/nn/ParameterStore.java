@@ -282,20 +282,11 @@ public final class ParameterStore implements AutoCloseable {
         for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
             if (which.test(e.getKey())) {
                 NDArray a = e.getValue().array;
-                tensors.put(e.getKey(), SafetensorsWriter.Tensor.ofFloats(a.getShape().getShape(), floats(a)));
+                tensors.put(e.getKey(),
+                        SafetensorsWriter.Tensor.ofFloats(a.getShape().getShape(), NativeArrays.toFloats(a)));
             }
         }
         SafetensorsWriter.write(file, tensors, Map.of());
-    }
-
-    /** The values as float32; other types through a temporary converted copy (never bf16, which DJL cannot do). */
-    private static float[] floats(NDArray a) {
-        if (a.getDataType() == DataType.FLOAT32) {
-            return a.toFloatArray();
-        }
-        try (NDArray f = a.toType(DataType.FLOAT32, true)) {
-            return f.toFloatArray();
-        }
     }
 
     /**

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
+import java.nio.ShortBuffer;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
@@ -259,6 +260,22 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
      */
     public void readFloats(String name, long fromElement, FloatBuffer dest) throws IOException {
         openFile(name).readFloats(name, fromElement, dest);
+    }
+
+    /**
+     * Reads part of a floating-point tensor as IEEE binary16 bits; see {@link SafetensorsFile#readFloat16}.
+     *
+     * @param name the tensor's name
+     * @param fromElement the row-major index of the first element to read
+     * @param dest where the bit patterns go; {@code dest.remaining()} of them are read
+     * @return how many finite elements of the range became infinite, being beyond float16's range
+     * @throws IllegalArgumentException when the tensor is absent or not F32, F16, BF16 or F64, {@code dest} is null,
+     *     or the range is not within the tensor
+     * @throws IllegalStateException when the checkpoint is closed
+     * @throws IOException when reading fails
+     */
+    public long readFloat16(String name, long fromElement, ShortBuffer dest) throws IOException {
+        return openFile(name).readFloat16(name, fromElement, dest);
     }
 
     /**

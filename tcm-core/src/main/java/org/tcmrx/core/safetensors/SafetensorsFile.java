@@ -3,16 +3,19 @@ package org.tcmrx.core.safetensors;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
+import java.nio.ShortBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.tcmrx.core.MalformedDataException;
 import org.tcmrx.core.internal.Checks;
@@ -20,7 +23,8 @@ import org.tcmrx.core.internal.Checks;
 /**
  * One safetensors file, open for reading. {@link #open} reads and validates the header only; tensor data is
  * memory-mapped when a tensor is read, in windows of at most 1 GiB, so files and tensors larger than the 2 GiB limit
- * of one mapping read fine (with {@link #readFloats} when a tensor has more elements than a Java array holds).
+ * of one mapping read fine (with {@link #readFloats} or {@link #readFloat16} when a tensor has more elements than a
+ * Java array holds).
  *
  * <p>A malformed file fails in {@link #open} with a {@link MalformedDataException} whose location is the file's path
  * as given, line 0, and whose field is the tensor's name or {@code header}. The checks are those of the reference
@@ -211,13 +215,31 @@ public final class SafetensorsFile implements AutoCloseable {
      * @throws IOException when reading fails
      */
     public void readFloats(String name, long fromElement, FloatBuffer dest) throws IOException {
-        TensorInfo info = floatInfo(name);
-        Checks.notNull(dest, "dest");
-        long count = dest.remaining();
-        checkRange(info, fromElement, count);
-        DType dtype = info.dtype();
-        int size = dtype.byteSize();
-        forEachWindow(info, fromElement * size, count * size, window -> Decode.floats(dtype, window, dest));
+        forEachFloatWindow(name, fromElement, dest, (dtype, window) -> Decode.floats(dtype, window, dest));
+    }
+
+    /**
+     * Reads {@code dest.remaining()} elements of a floating-point tensor from element {@code fromElement} on as IEEE
+     * binary16 bits into {@code dest}, whose position advances to its limit: F16 as stored, bit for bit; F32 and BF16
+     * rounded to nearest, ties to even, as PyTorch's {@code tensor.to(torch.float16)}; F64 rounded to float32 first,
+     * as {@link #floats} reads it, then to binary16. NaN stays NaN; a value beyond float16's range (its largest finite
+     * value is 65504, and anything from 65520 on rounds up) becomes an infinity of its sign, and is counted.
+     *
+     * @param name the tensor's name
+     * @param fromElement the row-major index of the first element to read
+     * @param dest where the bit patterns go
+     * @return how many finite elements of the range became infinite; 0 for F16
+     * @throws IllegalArgumentException when the tensor is absent or not F32, F16, BF16 or F64, {@code dest} is null,
+     *     or the range {@code [fromElement, fromElement + dest.remaining())} is not within the tensor
+     * @throws java.nio.ReadOnlyBufferException when {@code dest} is read-only
+     * @throws IllegalStateException when the file is closed
+     * @throws IOException when reading fails
+     */
+    public long readFloat16(String name, long fromElement, ShortBuffer dest) throws IOException {
+        long[] overflowed = {0};
+        forEachFloatWindow(name, fromElement, dest,
+                (dtype, window) -> overflowed[0] += Decode.float16(dtype, window, dest));
+        return overflowed[0];
     }
 
     /**
@@ -309,6 +331,21 @@ public final class SafetensorsFile implements AutoCloseable {
             throw new IllegalArgumentException("elements [" + fromElement + ", " + fromElement + " + " + count
                     + ") are not within the " + n + " elements of tensor '" + info.name() + "' in " + path);
         }
+    }
+
+    /**
+     * Checks a read of {@code dest.remaining()} elements of a floating-point tensor from {@code fromElement} on, then
+     * hands their bytes to {@code decode} window by window with the tensor's dtype.
+     */
+    private void forEachFloatWindow(String name, long fromElement, Buffer dest, BiConsumer<DType, ByteBuffer> decode)
+            throws IOException {
+        TensorInfo info = floatInfo(name);
+        Checks.notNull(dest, "dest");
+        long count = dest.remaining();
+        checkRange(info, fromElement, count);
+        DType dtype = info.dtype();
+        int size = dtype.byteSize();
+        forEachWindow(info, fromElement * size, count * size, window -> decode.accept(dtype, window));
     }
 
     /** Maps {@code [fromByte, fromByte + length)} of a tensor's data window by window, little-endian. */

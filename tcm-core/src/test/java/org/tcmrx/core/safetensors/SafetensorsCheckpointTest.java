@@ -6,6 +6,7 @@ import static org.tcmrx.core.safetensors.SafetensorsTestFiles.f32;
 
 import java.io.IOException;
 import java.nio.FloatBuffer;
+import java.nio.ShortBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -68,6 +69,9 @@ class SafetensorsCheckpointTest {
                 FloatBuffer second = FloatBuffer.allocate(1);
                 ckpt.readFloats("a", 1, second);
                 assertThat(second.get(0)).isEqualTo(2f);
+                ShortBuffer half = ShortBuffer.allocate(1);
+                assertThat(ckpt.readFloat16("b", 0, half)).isZero();
+                assertThat(half.get(0)).isEqualTo(HalfFloats.floatToF16(3f));
                 assertThat(ckpt).hasToString("SafetensorsCheckpoint[" + dir + ", 3 tensors in 2 files]");
             }
         }

@@ -6,10 +6,12 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.tcmrx.core.safetensors.SafetensorsWriter;
+import org.tcmrx.nn.internal.NativeArrays;
 
 /**
  * Writes the weights as {@code model.safetensors} in float32 under Hugging Face's names, as {@code save_pretrained}
- * does: a tied table once, as {@code model.embed_tokens.weight}, without an {@code lm_head.weight} copy.
+ * does: a tied table once, as {@code model.embed_tokens.weight}, without an {@code lm_head.weight} copy. Float16
+ * weights are widened exactly.
  */
 public final class CheckpointWriter {
     private CheckpointWriter() {}
@@ -26,7 +28,8 @@ public final class CheckpointWriter {
         Map<String, SafetensorsWriter.Tensor> tensors = new LinkedHashMap<>();
         for (Map.Entry<String, NDArray> e : weights.parameters().entrySet()) {
             NDArray a = e.getValue();
-            tensors.put(e.getKey(), SafetensorsWriter.Tensor.ofFloats(a.getShape().getShape(), a.toFloatArray()));
+            tensors.put(e.getKey(),
+                    SafetensorsWriter.Tensor.ofFloats(a.getShape().getShape(), NativeArrays.toFloats(a)));
         }
         SafetensorsWriter.write(file, tensors, metadata);
     }

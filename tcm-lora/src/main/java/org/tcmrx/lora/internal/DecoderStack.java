@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
+import java.util.Arrays;
 import org.tcmrx.lora.Qwen2Config;
 
 /**
@@ -52,6 +53,9 @@ public record DecoderStack(Qwen2Config config, Qwen2Weights weights) {
                 : RotaryEmbedding.of(positionsOrNull, config.headSize(), config.ropeTheta(), scope);
         NDArray h = Scope.into(scope, inputIds.getNDArrayInternal()
                 .embedding(inputIds, weights.embedTokens(), SparseFormat.DENSE).singletonOrThrow()); // [B, T, C]
+        if (h.getDataType() != DataType.FLOAT32) {
+            h = h.toType(DataType.FLOAT32, false); // a float16 table: widen the gathered rows, not the table
+        }
         int i = 0;
         for (DecoderLayer layer : weights.layers()) {
             h = layer.forward(h, rope, bias, kv, i++, training, scope); // [B, T, C]
@@ -60,6 +64,29 @@ public record DecoderStack(Qwen2Config config, Qwen2Weights weights) {
             kv.advance(b, t);
         }
         return weights.norm().forward(h); // [B, T, C]
+    }
+
+    /**
+     * Reads explicit positions, as Hugging Face's {@code position_ids}.
+     *
+     * @param positionIds {@code [B, T]} int64 or int32
+     * @param inputIds the ids they go with, {@code [B, T]}
+     * @return each row's positions, {@code [B][T]}
+     * @throws IllegalArgumentException when they are not integer ids of the shape of {@code inputIds}
+     */
+    public static long[][] positions(NDArray positionIds, NDArray inputIds) {
+        Shape shape = ids("positionIds", positionIds);
+        if (!shape.equals(inputIds.getShape())) {
+            throw new IllegalArgumentException("positionIds must have the shape of inputIds " + inputIds.getShape()
+                    + ", got " + shape);
+        }
+        long[] flat = positionIds.toType(DataType.INT64, false).toLongArray();
+        int t = Math.toIntExact(shape.get(1));
+        long[][] positions = new long[Math.toIntExact(shape.get(0))][];
+        for (int row = 0; row < positions.length; row++) {
+            positions[row] = Arrays.copyOfRange(flat, row * t, (row + 1) * t);
+        }
+        return positions;
     }
 
     /**

@@ -1,12 +1,14 @@
 package org.tcmrx.lora.internal;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 
 /**
  * A PyTorch {@code nn.Linear}, {@code y = x W^T (+ b)}, with a slot for a LoRA branch that adds
  * {@code dropout(x) A^T B^T * scaling}. The slot is how PEFT's in-place module replacement looks here: the
  * {@link org.tcmrx.lora.LoraAdapter} fills it while the adapter is enabled and unmerged and empties it otherwise, so a
- * projection without a branch is exactly the base layer.
+ * projection without a branch is exactly the base layer. The weight may be stored as float16
+ * ({@link org.tcmrx.lora.WeightStorage#FLOAT16}); the projection computes in float32 all the same.
  */
 public final class Linear {
     private final NDArray weight;
@@ -16,8 +18,8 @@ public final class Linear {
     /**
      * Creates a plain projection.
      *
-     * @param weight {@code [out, in]}, as Hugging Face stores it
-     * @param bias {@code [out]}, or null for {@code bias=False}
+     * @param weight {@code [out, in]}, as Hugging Face stores it, float32 or float16
+     * @param bias {@code [out]} float32, or null for {@code bias=False}
      */
     public Linear(NDArray weight, NDArray bias) {
         this.weight = weight;
@@ -78,8 +80,45 @@ public final class Linear {
      * @return {@code [..., out]}, in the manager of {@code x}
      */
     public NDArray forward(NDArray x, boolean training) {
-        NDArray y = x.getNDArrayInternal().linear(x, weight, bias).singletonOrThrow(); // [..., out]
+        NDArray y = project(x, weight, bias); // [..., out]
         LoraBranch branch = lora;
         return branch == null ? y : y.add(branch.forward(x, training)); // [..., out]
+    }
+
+    /**
+     * Computes {@code x W^T (+ b)} in float32. A float16 weight is widened (exactly) for this one operation and the
+     * copy freed as soon as it returns, so a forward pass holds one widened matrix at a time; under a gradient
+     * collector autograd keeps its own reference to the copy until the backward pass.
+     *
+     * @param x {@code [..., in]}, float32
+     * @param weight {@code [out, in]}, float32 or float16
+     * @param biasOrNull {@code [out]} float32, or null
+     * @return {@code [..., out]}, float32, in the manager of {@code x}
+     */
+    public static NDArray project(NDArray x, NDArray weight, NDArray biasOrNull) {
+        if (weight.getDataType() == DataType.FLOAT32) {
+            return x.getNDArrayInternal().linear(x, weight, biasOrNull).singletonOrThrow();
+        }
+        try (NDArray wide = weight.toType(DataType.FLOAT32, true)) { // in the weights' manager: freed right here
+            return x.getNDArrayInternal().linear(x, wide, biasOrNull).singletonOrThrow();
+        }
+    }
+
+    /**
+     * Adds an update to the weight in place, as merging a LoRA adapter does; call it outside any gradient collector.
+     * A float16 weight is widened, updated in float32 and rounded back to nearest even, one rounding per update.
+     *
+     * @param delta {@code [out, in]}, float32
+     */
+    public void addToWeight(NDArray delta) {
+        if (weight.getDataType() == DataType.FLOAT32) {
+            weight.addi(delta);
+            return;
+        }
+        try (NDArray wide = weight.toType(DataType.FLOAT32, true)) {
+            wide.addi(delta);
+            // intern() puts the rounded values under the weight's own Java object, which every holder keeps.
+            weight.intern(wide.toType(weight.getDataType(), true));
+        }
     }
 }

@@ -39,7 +39,7 @@ public final class RandomInit {
                 float[] values = new float[Math.toIntExact(shape.size())];
                 if (WeightLayout.isNormScale(name)) {
                     Arrays.fill(values, 1f);
-                } else if (name.endsWith(".weight")) {
+                } else if (WeightLayout.isMatrix(name)) {
                     for (int i = 0; i < values.length; i++) {
                         values[i] = (float) (random.nextGaussian() * config.initializerRange());
                     }

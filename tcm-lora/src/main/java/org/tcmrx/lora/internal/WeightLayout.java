@@ -90,4 +90,14 @@ public final class WeightLayout {
     static boolean isNormScale(String name) {
         return name.endsWith("layernorm.weight") || name.equals(NORM);
     }
+
+    /**
+     * Tells whether a tensor is a weight matrix: a projection's weight, the token table or the output projection.
+     *
+     * @param name a name from {@link #of}
+     * @return true for every {@code .weight} but the RMSNorm scales; false for biases and norms
+     */
+    public static boolean isMatrix(String name) {
+        return name.endsWith(".weight") && !isNormScale(name);
+    }
 }

@@ -13,7 +13,9 @@
  * <p>Memory: every result of a forward lands in the manager of the input ids (the caller's per-step scope), never in
  * the weights' manager. DJL attaches a result to the manager of the array an operation is called on, so operations
  * are called on activations, never on weights, and the few called on long-lived arrays (the caller's ids and mask,
- * the cache) move their result into the scope with {@link org.tcmrx.lora.internal.Scope#into}. Arrays made from Java
+ * the cache) move their result into the scope with {@link org.tcmrx.lora.internal.Scope#into}. The one exception,
+ * widening a float16 weight for a projection ({@link org.tcmrx.lora.internal.Linear#project}), lives in the weights'
+ * manager only until the projection returns. Arrays made from Java
  * values, and scalar arithmetic on values that may be differentiated, go through
  * {@link org.tcmrx.nn.internal.NativeArrays}.
  */

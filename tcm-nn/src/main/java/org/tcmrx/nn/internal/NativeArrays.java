@@ -2,10 +2,15 @@ package org.tcmrx.nn.internal;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
- * Creates arrays from Java values that own native memory.
+ * Creates arrays that own native memory from Java values, and copies values back.
  *
  * <p>On the PyTorch engine, {@code NDManager.create(float[], Shape)} copies the values into a Java direct buffer and
  * wraps it without a copy ({@code torch::from_blob}); only that one Java wrapper keeps the buffer alive, and closing
@@ -18,6 +23,9 @@ import ai.djl.ndarray.types.Shape;
  * the backward pass ({@code d(x / c) / dx = 1 / c}), which then reads memory the garbage collector may have handed
  * to someone else. Every array TCM-Rx creates from Java values, and every scalar operation on a value that may be
  * differentiated, goes through here instead.
+ *
+ * <p>Arrays too big for one Java array (a 7B model's token table holds 545M values) are {@linkplain #filled filled}
+ * chunk by chunk through one reused buffer instead, so no Java array of the whole tensor is ever needed.
  */
 public final class NativeArrays {
     private NativeArrays() {}
@@ -34,6 +42,63 @@ public final class NativeArrays {
         try (NDArray wrapped = manager.create(values, shape)) {
             return wrapped.duplicate();
         }
+    }
+
+    /**
+     * Creates an array of engine-owned memory and fills it chunk by chunk through {@code scratch}: each chunk's values
+     * are written into {@code scratch} by {@code reader}, wrapped without a copy, and copied into their slice of the
+     * array at once. The wrapper is the source of that one copy only, made and closed here while this method holds
+     * {@code scratch}, outside any autograd graph (the array does not require a gradient), so nothing can keep it
+     * past the copy; the result never aliases {@code scratch}, which the caller may reuse.
+     *
+     * @param manager the manager that owns the result
+     * @param shape the shape
+     * @param type the element type
+     * @param scratch a direct buffer whose capacity is the chunk size in bytes; its content and position are
+     *     overwritten
+     * @param reader writes each chunk's values
+     * @return the array, every element written by {@code reader}
+     * @throws IllegalArgumentException when {@code scratch} is not direct or holds less than one element
+     * @throws IOException when {@code reader} fails; the partly filled array is freed
+     */
+    public static NDArray filled(NDManager manager, Shape shape, DataType type, ByteBuffer scratch,
+            ChunkReader reader) throws IOException {
+        int size = type.getNumOfBytes();
+        if (!scratch.isDirect() || scratch.capacity() < size) {
+            throw new IllegalArgumentException("scratch must be a direct buffer of at least one " + type
+                    + " element (" + size + " bytes), got " + scratch);
+        }
+        long n = shape.size();
+        long perChunk = scratch.capacity() / size;
+        NDArray result = manager.create(shape, type); // uninitialised; every element is written below
+        try (NDArray flat = result.reshape(n)) { // a view: writing its slices writes the result
+            for (long from = 0; from < n; from += perChunk) {
+                long count = Math.min(perChunk, n - from);
+                scratch.clear().limit(Math.toIntExact(count * size));
+                reader.read(from, scratch.duplicate().order(ByteOrder.nativeOrder()));
+                try (NDArray chunk = manager.create(scratch, new Shape(count), type)) {
+                    flat.set(new NDIndex().addSliceDim(from, from + count), chunk);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            result.close();
+            throw e;
+        }
+        return result;
+    }
+
+    /** Writes the values of one chunk of an array being {@linkplain #filled filled}. */
+    @FunctionalInterface
+    public interface ChunkReader {
+        /**
+         * Writes the elements {@code [fromElement, fromElement + dest.remaining() / elementBytes)}, row-major, into
+         * {@code dest}, from its position to its limit (typically through a view such as {@code asFloatBuffer()}).
+         *
+         * @param fromElement the row-major index of the chunk's first element
+         * @param dest a native-order buffer to fill
+         * @throws IOException when the values cannot be read
+         */
+        void read(long fromElement, ByteBuffer dest) throws IOException;
     }
 
     /**
@@ -102,6 +167,22 @@ public final class NativeArrays {
     public static NDArray pow(NDArray x, float exponent) {
         try (NDArray s = scalar(x, exponent)) {
             return x.pow(s);
+        }
+    }
+
+    /**
+     * Copies an array's values to the JVM as float32: a float32 array as is, another type through a temporary
+     * converted copy, freed before returning (never bf16, which this engine cannot convert).
+     *
+     * @param array the array
+     * @return its values, row-major
+     */
+    public static float[] toFloats(NDArray array) {
+        if (array.getDataType() == DataType.FLOAT32) {
+            return array.toFloatArray();
+        }
+        try (NDArray f = array.toType(DataType.FLOAT32, true)) {
+            return f.toFloatArray();
         }
     }
 
