@@ -39,6 +39,11 @@ final class ConsoleProgressBar implements Progress {
         this.lastDraw.set(0);
     }
 
+    /** Changes the text before the bar, e.g. to show running counts; the next redraw shows it. */
+    void setTask(String task) {
+        this.task = task;
+    }
+
     @Override
     public void advance(long steps) {
         long now = done.addAndGet(steps);
