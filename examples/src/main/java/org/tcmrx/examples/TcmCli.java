@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = TcmCli.Version.class,
         description = "Explainable Traditional Chinese Medicine prescription recommendation.",
-        subcommands = {EvalCommand.class, BartCommand.class, DistillCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {EvalCommand.class, BartCommand.class, DistillCommand.class, LoraBenchCommand.class,
+            CommandLine.HelpCommand.class})
 public final class TcmCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

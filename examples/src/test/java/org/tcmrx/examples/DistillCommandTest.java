@@ -3,8 +3,6 @@ package org.tcmrx.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.DisplayName;
@@ -13,24 +11,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("tcm distill")
 class DistillCommandTest {
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = TcmCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @Test
     @DisplayName("distills a split with the knowledge teacher, and a re-run skips what is done")
     void knowledge(@TempDir Path dir) throws IOException {
-        Run r = run("distill", "--split", "test", "--out", dir.toString());
+        CliRun r = CliRun.run("distill", "--split", "test", "--out", dir.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("Data: classical", "38 records: 38 accepted, 0 rejected, 0 failed, 0 already done",
                 "Acceptance rate: 100.0%");
         assertThat(Files.readAllLines(dir.resolve("samples.jsonl"))).hasSize(38);
-        Run again = run("distill", "--split", "test,valid", "--out", dir.toString());
+        CliRun again = CliRun.run("distill", "--split", "test,valid", "--out", dir.toString());
         assertThat(again.out()).contains("75 records: 37 accepted, 0 rejected, 0 failed, 38 already done");
     }
 
@@ -38,7 +27,7 @@ class DistillCommandTest {
     @DisplayName("distills with an OpenAI-compatible server")
     void openai(@TempDir Path dir) throws IOException {
         try (LocalChatServer server = new LocalChatServer(0, 4)) {
-            Run r = run("distill", "--split", "valid", "--teacher", "openai", "--base-url", server.baseUrl(),
+            CliRun r = CliRun.run("distill", "--split", "valid", "--teacher", "openai", "--base-url", server.baseUrl(),
                     "--model", "local", "--api-key-env", "none", "--concurrency", "4", "--out", dir.toString());
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(r.out()).contains("37 records: 37 accepted", "teacher=openai");
@@ -48,7 +37,7 @@ class DistillCommandTest {
     @Test
     @DisplayName("names a missing split and lists those there are")
     void badSplit(@TempDir Path dir) {
-        Run r = run("distill", "--split", "nope", "--out", dir.toString());
+        CliRun r = CliRun.run("distill", "--split", "nope", "--out", dir.toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("--split: no split 'nope'; the data has");
     }

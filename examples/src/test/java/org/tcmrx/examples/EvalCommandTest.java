@@ -1,10 +1,9 @@
 package org.tcmrx.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.tcmrx.examples.CliRun.run;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.DisplayName;
@@ -14,22 +13,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("tcm eval")
 class EvalCommandTest {
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = TcmCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @Nested
     @DisplayName("on the embedded corpus")
     class Embedded {
         @Test
         @DisplayName("prints the table of every baseline at K = 5, 10, 20, 30 with timings and p-values")
         void table() {
-            Run r = run("eval", "--bootstrap", "200");
+            CliRun r = run("eval", "--bootstrap", "200");
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(r.out()).contains("Data: classical (train ", "from the embedded corpus")
                     .contains("P@5", "R@10", "F1@20", "NDCG@30")
@@ -41,7 +31,7 @@ class EvalCommandTest {
         @Test
         @DisplayName("writes JSON and Markdown reports when asked")
         void reports(@TempDir Path dir) throws IOException {
-            Run r = run("eval", "--ranker", "toppop,cooc", "-k", "5,10", "--bootstrap", "100", "--out",
+            CliRun r = run("eval", "--ranker", "toppop,cooc", "-k", "5,10", "--bootstrap", "100", "--out",
                     dir.toString());
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(Files.readString(dir.resolve("report.md"))).contains("| TopPop", "| CoOcc");
@@ -61,7 +51,7 @@ class EvalCommandTest {
         try (org.tcmrx.bart.BartHerbRanker ranker = trained.ranker()) {
             ranker.save(dir.resolve("model"), trained.provenance());
         }
-        Run r = run("eval", "--ranker", "toppop", "--bootstrap", "0", "-k", "5", "--bart",
+        CliRun r = run("eval", "--ranker", "toppop", "--bootstrap", "0", "-k", "5", "--bart",
                 dir.resolve("model").toString(), "--bart-scoring", "GREEDY");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("BART ", "GREEDY");
@@ -73,7 +63,7 @@ class EvalCommandTest {
         @Test
         @DisplayName("an unknown ranker lists the valid ones")
         void unknownRanker() {
-            Run r = run("eval", "--ranker", "bart");
+            CliRun r = run("eval", "--ranker", "bart");
             assertThat(r.code()).isEqualTo(2);
             assertThat(r.err()).contains("unknown ranker 'bart'; valid rankers: toppop, cooc, setlookup");
         }
@@ -81,7 +71,7 @@ class EvalCommandTest {
         @Test
         @DisplayName("an unknown format lists the valid ones")
         void unknownFormat() {
-            Run r = run("eval", "--data", ".", "--format", "csv");
+            CliRun r = run("eval", "--data", ".", "--format", "csv");
             assertThat(r.code()).isEqualTo(2);
             assertThat(r.err()).contains("unknown format 'csv'; valid formats: smgcn, smgcn-sdpr, tcmpd, lung, jsonl");
         }
@@ -89,7 +79,7 @@ class EvalCommandTest {
         @Test
         @DisplayName("an unknown split lists the data set's splits")
         void unknownSplit() {
-            Run r = run("eval", "--split", "dev");
+            CliRun r = run("eval", "--split", "dev");
             assertThat(r.code()).isEqualTo(2);
             assertThat(r.err()).isEqualTo(
                     "tcm: split 'dev' not in data set 'classical'; valid splits: train, valid, test"
@@ -100,7 +90,7 @@ class EvalCommandTest {
         @DisplayName("a missing data path is named")
         void missingData(@TempDir Path dir) {
             Path missing = dir.resolve("nope");
-            Run r = run("eval", "--data", missing.toString());
+            CliRun r = run("eval", "--data", missing.toString());
             assertThat(r.code()).isEqualTo(1);
             assertThat(r.err()).isEqualTo("tcm: " + missing + ": --data does not exist" + System.lineSeparator());
         }
@@ -110,7 +100,7 @@ class EvalCommandTest {
         void malformed(@TempDir Path dir) throws IOException {
             Path f = dir.resolve("cases.jsonl");
             Files.writeString(f, "{\"id\":\"a\",\"symptoms\":[\"发热\"],\"herbs\":[]}\n");
-            Run r = run("eval", "--data", f.toString());
+            CliRun r = run("eval", "--data", f.toString());
             assertThat(r.code()).isEqualTo(1);
             assertThat(r.err()).isEqualTo("tcm: " + f + ":1: herbs: empty herb set" + System.lineSeparator());
         }

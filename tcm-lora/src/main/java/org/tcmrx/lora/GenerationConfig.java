@@ -25,9 +25,11 @@ import java.util.List;
  * @param eosTokenIds {@code eos_token_id}: a row stops after emitting one of these (kept in its ids)
  * @param stopStrings {@code stop_strings}: a row stops once the decoded text of its generated ids contains one (needs
  *     a tokenizer); the ids keep the token that completed it
+ * @param useCache {@code use_cache}: keep the keys and values of past tokens and feed one new token per step (the
+ *     default); false recomputes the whole sequence at every step, which gives the same tokens, only slower
  */
 public record GenerationConfig(int maxNewTokens, boolean doSample, float temperature, int topK, float topP,
-        float repetitionPenalty, long seed, List<Long> eosTokenIds, List<String> stopStrings) {
+        float repetitionPenalty, long seed, List<Long> eosTokenIds, List<String> stopStrings, boolean useCache) {
     /** Hugging Face's default {@code max_length}, here counted in new tokens. */
     public static final int DEFAULT_MAX_NEW_TOKENS = 20;
     /** Hugging Face's default {@code top_k}. */
@@ -45,6 +47,7 @@ public record GenerationConfig(int maxNewTokens, boolean doSample, float tempera
      * @param seed the sampling seed
      * @param eosTokenIds {@code eos_token_id}
      * @param stopStrings {@code stop_strings}
+     * @param useCache {@code use_cache}
      * @throws IllegalArgumentException naming the field when a value is out of range or a list is null or holds a
      *     null or empty entry
      */
@@ -102,7 +105,7 @@ public record GenerationConfig(int maxNewTokens, boolean doSample, float tempera
     public Builder toBuilder() {
         return new Builder().optMaxNewTokens(maxNewTokens).optDoSample(doSample).optTemperature(temperature)
                 .optTopK(topK).optTopP(topP).optRepetitionPenalty(repetitionPenalty).optSeed(seed)
-                .optEosTokenIds(eosTokenIds).optStopStrings(stopStrings);
+                .optEosTokenIds(eosTokenIds).optStopStrings(stopStrings).optUseCache(useCache);
     }
 
     /** Builds a {@link GenerationConfig}; every value is optional and validated by {@link #build()}. */
@@ -116,6 +119,7 @@ public record GenerationConfig(int maxNewTokens, boolean doSample, float tempera
         private long seed;
         private List<Long> eosTokenIds = List.of();
         private List<String> stopStrings = List.of();
+        private boolean useCache = true;
 
         private Builder() {}
 
@@ -219,6 +223,17 @@ public record GenerationConfig(int maxNewTokens, boolean doSample, float tempera
         }
 
         /**
+         * Sets {@code use_cache} (default true).
+         *
+         * @param value whether to decode with the key/value cache
+         * @return this builder
+         */
+        public Builder optUseCache(boolean value) {
+            useCache = value;
+            return this;
+        }
+
+        /**
          * Validates and builds the configuration.
          *
          * @return the configuration
@@ -226,7 +241,7 @@ public record GenerationConfig(int maxNewTokens, boolean doSample, float tempera
          */
         public GenerationConfig build() {
             return new GenerationConfig(maxNewTokens, doSample, temperature, topK, topP, repetitionPenalty, seed,
-                    eosTokenIds, stopStrings);
+                    eosTokenIds, stopStrings, useCache);
         }
     }
 }

@@ -73,17 +73,15 @@ public final class Generator {
     public List<GenerationResult> generate(List<long[]> prompts, GenerationConfig config,
             LogitsProcessor processorOrNull, GenerationListener listenerOrNull) {
         try (NDManager manager = NDManager.newBaseManager(model.device())) {
-            return generate(prompts, config, processorOrNull, listenerOrNull, manager, true);
+            return generate(prompts, config, processorOrNull, listenerOrNull, manager);
         }
     }
 
-    /**
-     * The generation loop, under {@code parent}; {@code useCache} false recomputes the whole sequence at every step
-     * (for tests that check the cache).
-     */
+    /** The generation loop, under {@code parent}. */
     List<GenerationResult> generate(List<long[]> prompts, GenerationConfig config, LogitsProcessor processorOrNull,
-            GenerationListener listenerOrNull, NDManager parent, boolean useCache) {
+            GenerationListener listenerOrNull, NDManager parent) {
         validate(prompts, config);
+        boolean useCache = config.useCache();
         int b = prompts.size();
         int longest = prompts.stream().mapToInt(p -> p.length).max().orElseThrow();
         int maxNew = config.maxNewTokens();

@@ -19,9 +19,9 @@ class GenerationConfigTest {
         @DisplayName("defaults are Hugging Face's; toBuilder round-trips")
         void defaults() {
             GenerationConfig c = GenerationConfig.builder().build();
-            assertThat(c).isEqualTo(new GenerationConfig(20, false, 1f, 50, 1f, 1f, 0, List.of(), List.of()));
+            assertThat(c).isEqualTo(new GenerationConfig(20, false, 1f, 50, 1f, 1f, 0, List.of(), List.of(), true));
             GenerationConfig custom = c.toBuilder().optDoSample(true).optTopP(0.9f).optEosTokenIds(List.of(7, 9))
-                    .optStopStrings(List.of("\n\n")).build();
+                    .optStopStrings(List.of("\n\n")).optUseCache(false).build();
             assertThat(custom.toBuilder().build()).isEqualTo(custom);
             assertThat(custom.eosTokenIds()).containsExactly(7L, 9L);
         }

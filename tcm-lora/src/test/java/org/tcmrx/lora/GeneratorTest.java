@@ -112,8 +112,9 @@ class GeneratorTest {
             List<long[]> prompts = List.of(prompt, shortPrompt);
             for (GenerationConfig c : List.of(config(8).build(), sampling(7))) {
                 try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
-                    List<GenerationResult> cached = generator.generate(prompts, c, null, null, m, true);
-                    List<GenerationResult> full = generator.generate(prompts, c, null, null, m, false);
+                    List<GenerationResult> cached = generator.generate(prompts, c, null, null, m);
+                    List<GenerationResult> full = generator.generate(prompts, c.toBuilder().optUseCache(false).build(),
+                            null, null, m);
                     assertThat(cached).isEqualTo(full);
                 }
             }
@@ -248,7 +249,7 @@ class GeneratorTest {
             try (NDManager parent = NDManager.newBaseManager(Device.cpu())) {
                 List<Integer> counts = new ArrayList<>();
                 generator.generate(List.of(prompt, shortPrompt), sampling(1).toBuilder().optMaxNewTokens(12).build(),
-                        null, (row, token, text) -> counts.add(parent.getManagedArrays().size()), parent, true);
+                        null, (row, token, text) -> counts.add(parent.getManagedArrays().size()), parent);
                 // Between steps only the cache's keys and values live: 2 per layer.
                 assertThat(counts).hasSize(24).allMatch(c -> c == 2 * model.config().numHiddenLayers());
                 assertThat(parent.getManagedArrays()).isEmpty();

@@ -5,8 +5,8 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 
 /**
- * The two gradient operations DJL's engine-neutral API lacks, done on the PyTorch engine's own types. This is the one
- * place TCM-Rx touches {@code ai.djl.pytorch}.
+ * The two gradient operations DJL's engine-neutral API lacks, done on the PyTorch engine's own types. With
+ * {@link TorchProfiler}, the only code in TCM-Rx that touches {@code ai.djl.pytorch}.
  *
  * <ul>
  *   <li>{@link NDArray#getGradient()} cannot tell "no gradient yet" from a zero gradient: PyTorch's {@code .grad} is
