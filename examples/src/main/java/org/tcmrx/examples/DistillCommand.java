@@ -1,5 +1,6 @@
 package org.tcmrx.examples;
 
+import ai.djl.Device;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -19,8 +20,15 @@ import org.tcmrx.distill.KnowledgeTeacher;
 import org.tcmrx.distill.OpenAiChatClient;
 import org.tcmrx.distill.OpenAiConfig;
 import org.tcmrx.distill.ResponseFormat;
+import org.tcmrx.distill.TeacherClient;
 import org.tcmrx.distill.TeacherDistiller;
 import org.tcmrx.distill.ValidationConfig;
+import org.tcmrx.lora.ChatTemplate;
+import org.tcmrx.lora.GenerationConfig;
+import org.tcmrx.lora.Qwen2Model;
+import org.tcmrx.lora.QwenTeacherClient;
+import org.tcmrx.lora.QwenTokenizer;
+import org.tcmrx.lora.WeightStorage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,7 +46,7 @@ import picocli.CommandLine.Spec;
             "Without --data it runs on the embedded corpus of classical formulas."})
 final class DistillCommand implements Callable<Integer> {
     /** The teachers. */
-    enum Teacher { KNOWLEDGE, OPENAI }
+    enum Teacher { KNOWLEDGE, OPENAI, QWEN }
 
     @Spec
     CommandSpec spec;
@@ -54,9 +62,17 @@ final class DistillCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--teacher", paramLabel = "TEACHER", defaultValue = "knowledge",
-            description = "knowledge (offline, from a herb table) or openai (any OpenAI-compatible server). "
-                    + "Default: ${DEFAULT-VALUE}.")
+            description = "knowledge (offline, from a herb table), openai (any OpenAI-compatible server) or qwen (a "
+                    + "local Hugging Face Qwen2 folder, --qwen). Default: ${DEFAULT-VALUE}.")
     Teacher teacher;
+
+    @Option(names = "--qwen", paramLabel = "DIR",
+            description = "For --teacher qwen: a Hugging Face Qwen2/Qwen2.5 folder with config.json, weights and "
+                    + "tokenizer.json.")
+    Path qwen;
+
+    @Option(names = "--qwen-fp16", description = "For --teacher qwen: store the weight matrices as float16.")
+    boolean qwenFp16;
 
     @Option(names = "--knowledge", paramLabel = "TSV",
             description = "Herb table (name, nature, flavour, meridian, efficacy). Default: the embedded table.")
@@ -131,13 +147,36 @@ final class DistillCommand implements Callable<Integer> {
         }
         ValidationConfig validation = ValidationConfig.builder().optHerbMatch(herbMatch).optMinCoverage(minCoverage)
                 .build();
-        Distiller distiller = teacher == Teacher.KNOWLEDGE
+        if (teacher != Teacher.QWEN) {
+            return run(console, data, records, distiller(validation, teacher == Teacher.KNOWLEDGE ? null
+                    : OpenAiChatClient.create(openAiConfig())));
+        }
+        if (qwen == null) {
+            throw new IllegalArgumentException("--teacher qwen needs --qwen DIR");
+        }
+        try (Qwen2Model model = Qwen2Model.load(qwen, Device.cpu(),
+                qwenFp16 ? WeightStorage.FLOAT16 : WeightStorage.FLOAT32);
+                QwenTokenizer tokenizer = QwenTokenizer.load(qwen)) {
+            GenerationConfig generation = GenerationConfig.builder().optMaxNewTokens(maxTokens)
+                    .optEosTokenIds(tokenizer.eosTokenIds()).build();
+            return run(console, data, records, distiller(validation, new QwenTeacherClient(model, tokenizer,
+                    ChatTemplate.qwen25(), generation, String.valueOf(qwen.getFileName()))));
+        }
+    }
+
+    /** The knowledge teacher when {@code clientOrNull} is null, else a distiller asking that client. */
+    private Distiller distiller(ValidationConfig validation, TeacherClient clientOrNull) throws IOException {
+        return clientOrNull == null
                 ? KnowledgeTeacher.builder().optValidation(validation)
                         .optKnowledge(knowledge == null ? HerbKnowledge.embedded() : HerbKnowledge.load(knowledge))
                         .build()
-                : TeacherDistiller.builder().setClient(OpenAiChatClient.create(openAiConfig()))
+                : TeacherDistiller.builder().setClient(clientOrNull)
                         .optValidation(validation).optMaxReAsks(reAsks).optSeed(seed)
-                        .optJson(responseFormat != ResponseFormat.TEXT).build();
+                        .optJson(teacher == Teacher.OPENAI && responseFormat != ResponseFormat.TEXT).build();
+    }
+
+    private int run(PrintWriter console, Dataset data, List<ClinicalCase> records, Distiller distiller)
+            throws IOException {
         console.println("Data: " + DataOptions.describe(data, dataOptions.data));
         console.println("Teacher: " + distiller.describe());
         ConsoleProgressBar bar = ConsoleProgressBar.stderr();

@@ -41,4 +41,16 @@ class DistillCommandTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("--split: no split 'nope'; the data has");
     }
+
+    @Test
+    @DisplayName("the local Qwen2 teacher needs a model folder")
+    void qwenNeedsFolder(@TempDir Path dir) {
+        CliRun r = CliRun.run("distill", "--split", "test", "--teacher", "qwen", "--out", dir.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--teacher qwen needs --qwen DIR");
+        CliRun missing = CliRun.run("distill", "--split", "test", "--teacher", "qwen", "--qwen",
+                dir.resolve("nowhere").toString(), "--out", dir.toString());
+        assertThat(missing.code()).isNotZero();
+        assertThat(missing.err()).contains("nowhere");
+    }
 }
