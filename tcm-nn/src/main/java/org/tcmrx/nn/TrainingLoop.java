@@ -289,40 +289,6 @@ public final class TrainingLoop<B> {
         }
     }
 
-    /** Where a run stands; what a checkpoint's {@code trainer_state.json} holds. */
-    private static final class RunState {
-        int globalStep;
-        int epoch;
-        int batchIndex;
-        double lastLoss = Double.NaN;
-        Double bestMetric;
-        int bestStep = -1;
-        int evaluationsWithoutImprovement;
-        boolean stoppedEarly;
-        boolean progressStarted;
-        int lastCheckpointStep = -1;
-        final List<Evaluation> history = new ArrayList<>();
-
-        static RunState of(TrainerState s) {
-            RunState r = new RunState();
-            r.globalStep = s.globalStep();
-            r.epoch = s.epoch();
-            r.batchIndex = s.batchIndex();
-            r.lastLoss = s.lastLoss() == null ? Double.NaN : s.lastLoss();
-            r.bestMetric = s.bestMetric();
-            r.bestStep = s.bestStep();
-            r.evaluationsWithoutImprovement = s.evaluationsWithoutImprovement();
-            r.lastCheckpointStep = s.globalStep();
-            r.history.addAll(s.history());
-            return r;
-        }
-
-        TrainerState toState(TrainingConfig config) {
-            return new TrainerState(globalStep, epoch, batchIndex, Double.isNaN(lastLoss) ? null : lastLoss,
-                    bestMetric, bestStep, evaluationsWithoutImprovement, config.seed(), config.summary(), history);
-        }
-    }
-
     /** Runs one optimizer step: the micro-batches' forward and backward passes, the guard, clipping and update. */
     private static final class Stepper<B> {
         private final TrainingConfig config;
