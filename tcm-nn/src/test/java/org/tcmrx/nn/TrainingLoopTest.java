@@ -21,7 +21,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.tcmrx.core.Progress;
 import org.junit.jupiter.api.io.TempDir;
 import org.tcmrx.core.Jsonl;
 import org.tcmrx.core.safetensors.SafetensorsFile;
@@ -49,28 +48,6 @@ class TrainingLoopTest {
     static TrainingConfig.Builder config(int totalSteps) {
         return TrainingConfig.builder().setEpochs(100).setSeed(7).optMaxSteps(totalSteps)
                 .setSchedule(LearningRateSchedule.linearWithWarmup(0.05, 3, totalSteps));
-    }
-
-    /** Records what a progress display is told, advances summed. */
-    private static final class Counting implements Progress {
-        final List<String> calls = new ArrayList<>();
-        long advanced;
-
-        @Override
-        public void start(String task, long total) {
-            calls.add("start " + total);
-        }
-
-        @Override
-        public void advance(long steps) {
-            advanced += steps;
-        }
-
-        @Override
-        public void finish() {
-            calls.add("advance " + advanced);
-            calls.add("finish");
-        }
     }
 
     /** Records every step. */
@@ -114,21 +91,6 @@ class TrainingLoopTest {
             assertThat(recorder.steps.get(0).learningRate()).isZero(); // the warmup starts at 0, as in transformers
             assertThat(recorder.steps.get(0).examples()).isEqualTo(4);
             assertThat(recorder.steps).extracting(StepMetrics::step).startsWith(1, 2, 3).endsWith(200);
-        }
-
-        @Test
-        @DisplayName("the progress display is started with the steps expected and told each step")
-        void progress() throws IOException {
-            // 32 examples in batches of 3: 11 micro-batches an epoch, 6 steps with accumulation 2 (the last takes 1).
-            Counting bounded = new Counting();
-            new TrainingLoop<RegressionTask.Batch>(config(10).optGradientAccumulationSteps(2).optProgress(bounded)
-                    .build()).train(task(3, false));
-            assertThat(bounded.calls).containsExactly("start 10", "advance 10", "finish");
-            Counting epochs = new Counting();
-            new TrainingLoop<RegressionTask.Batch>(TrainingConfig.builder().setEpochs(3).setSeed(7)
-                    .setSchedule(LearningRateSchedule.linearWithWarmup(0.05, 3, 18)).optGradientAccumulationSteps(2)
-                    .optProgress(epochs).build()).train(task(3, false));
-            assertThat(epochs.calls).containsExactly("start 18", "advance 18", "finish");
         }
 
         @Test
