@@ -2,11 +2,7 @@ package org.tcmrx.lora;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
-import java.util.TreeSet;
-import org.tcmrx.core.internal.Json;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -110,36 +106,6 @@ final class Qwen2Fixtures {
      * tokens as added tokens. Its {@code Fuse} decoder joins tokens without spaces, so decoding gives the text back.
      */
     static Path charTokenizer(Path file, String text) throws IOException {
-        TreeSet<Integer> codePoints = new TreeSet<>();
-        text.codePoints().forEach(codePoints::add);
-        ObjectNode root = Json.MAPPER.createObjectNode();
-        root.put("version", "1.0");
-        root.putNull("truncation");
-        root.putNull("padding");
-        ArrayNode added = root.putArray("added_tokens");
-        ObjectNode vocab = Json.MAPPER.createObjectNode();
-        int id = 0;
-        for (int c : codePoints) {
-            vocab.put(new String(Character.toChars(c)), id++);
-        }
-        for (String special : List.of(QwenTokenizer.ENDOFTEXT, QwenTokenizer.IM_START, QwenTokenizer.IM_END)) {
-            added.addObject().put("id", id++).put("content", special).put("single_word", false)
-                    .put("lstrip", false).put("rstrip", false).put("normalized", false).put("special", true);
-        }
-        for (String key : List.of("normalizer", "pre_tokenizer", "post_processor")) {
-            root.putNull(key);
-        }
-        root.putObject("decoder").put("type", "Fuse");
-        ObjectNode model = root.putObject("model");
-        model.put("type", "BPE");
-        for (String key : List.of("dropout", "unk_token", "continuing_subword_prefix", "end_of_word_suffix")) {
-            model.putNull(key);
-        }
-        model.put("fuse_unk", false);
-        model.put("byte_fallback", false);
-        model.set("vocab", vocab);
-        model.putArray("merges");
-        Files.write(file, Json.MAPPER.writeValueAsBytes(root));
-        return file;
+        return CharacterTokenizer.write(file, text);
     }
 }
