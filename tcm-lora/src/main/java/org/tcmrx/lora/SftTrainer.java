@@ -1,13 +1,10 @@
 package org.tcmrx.lora;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -208,17 +205,10 @@ public final class SftTrainer {
         Path out = config.outputDir() != null ? config.outputDir() : Files.createTempDirectory("tcmrx-sft-");
         LoraAdapter adapter = config.isLora() ? model.applyLora(config.lora(), config.seed()) : null;
         ParameterStore store = new ParameterStore();
-        Map<NDArray, NDManager> owners = new IdentityHashMap<>();
         try {
-            model.parameters().forEach((name, array) -> {
-                owners.put(array, array.getManager());
-                store.add(name, array, !config.isLora());
-            });
+            store.borrow(model.parameters(), !config.isLora());
             if (adapter != null) {
-                adapter.parameters().forEach((name, array) -> {
-                    owners.put(array, array.getManager());
-                    store.add(name, array, true);
-                });
+                store.borrow(adapter.parameters(), true);
             }
             long padId = tokenizer.tokenId(QwenTokenizer.ENDOFTEXT);
             SftTask task = new SftTask(model, trainSet.examples(), validSet.examples(), config.batchSize(), padId,
@@ -237,13 +227,14 @@ public final class SftTrainer {
                     trainSet.truncated() + validSet.truncated(), trainSet.skipped() + validSet.skipped(),
                     task.tokensPerSecond(), out, provenance);
         } catch (IOException | RuntimeException e) {
-            giveBack(store, owners);
+            store.giveBack();
             if (adapter != null) {
                 adapter.close();
             }
             throw e;
         } finally {
-            giveBack(store, owners);
+            store.giveBack();
+            store.close();
         }
     }
 
@@ -294,17 +285,6 @@ public final class SftTrainer {
                 .addParameter("resumed_from", checkpoint == null ? "-" : checkpoint.toString())
                 .addData(sources);
         return p.build();
-    }
-
-    /** Hands every array back to the manager it came from and frees the (then empty) store; idempotent. */
-    private static void giveBack(ParameterStore store, Map<NDArray, NDManager> owners) {
-        if (owners.isEmpty()) {
-            return;
-        }
-        store.setTrainable(name -> false);
-        owners.forEach(NDArray::attach);
-        owners.clear();
-        store.close();
     }
 
     /**

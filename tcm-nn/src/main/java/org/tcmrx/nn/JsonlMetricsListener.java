@@ -23,7 +23,9 @@ import org.tcmrx.core.internal.Checks;
  *
  * (keys appear sorted, the project's JSON convention; NaN is written as the string {@code "NaN"}).
  * {@code tokens_per_second} is the step's {@code tokens} over its {@code millis}; it is left out when the task
- * reports no tokens or the step took under a millisecond.
+ * reports no tokens or the step took under a millisecond. A step line also carries the task's own
+ * {@link StepMetrics#metrics()} as top-level keys, as Hugging Face's {@code log_history} does (a preference trainer's
+ * {@code "rewards/chosen"}, say); a name that clashes with one of the keys above is not written.
  */
 public final class JsonlMetricsListener implements TrainingListener {
     private final Path file;
@@ -62,6 +64,7 @@ public final class JsonlMetricsListener implements TrainingListener {
             line.put("tokens_per_second", m.tokens() * 1000.0 / m.millis());
         }
         line.put("skipped", m.skipped());
+        m.metrics().forEach(line::putIfAbsent);
         append(line);
     }
 

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,8 @@ import org.tcmrx.nn.internal.NativeArrays;
 public final class ParameterStore implements AutoCloseable {
     private final NDManager manager;
     private final Map<String, Parameter> parameters = new LinkedHashMap<>();
+    /** The managers borrowed arrays came from, to hand them back. */
+    private final Map<NDArray, NDManager> lenders = new IdentityHashMap<>();
 
     /** One named array and whether it trains. */
     private static final class Parameter {
@@ -356,6 +359,42 @@ public final class ParameterStore implements AutoCloseable {
     }
 
     /** Frees every parameter (and anything else in the store's manager). */
+    /**
+     * Adds a model's own arrays for a training run: they move into this store's manager (so the loop's per-step
+     * scopes can take them) until {@link #giveBack()} returns each to the manager it came from. The model keeps
+     * using the same array objects throughout; an optimizer updates them in place.
+     *
+     * @param arrays the arrays by Hugging Face weight name, added in the map's order
+     * @param trainable whether they train
+     * @throws IllegalArgumentException as {@link #add(String, NDArray, boolean)}
+     */
+    public void borrow(Map<String, NDArray> arrays, boolean trainable) {
+        Checks.notNull(arrays, "arrays");
+        arrays.forEach((name, array) -> {
+            NDManager owner = Checks.notNull(array, "array").getManager();
+            add(name, array, trainable);
+            lenders.put(array, owner);
+        });
+    }
+
+    /**
+     * Returns every borrowed array to the manager it came from, with its gradient switched off, and removes it from
+     * the store; arrays added with {@link #add} stay. Call it when a run ends, also when it fails: afterwards
+     * closing the store does not free the model's arrays. Does nothing the second time.
+     */
+    public void giveBack() {
+        parameters.values().removeIf(p -> {
+            NDManager owner = lenders.remove(p.array);
+            if (owner == null) {
+                return false;
+            }
+            Autograd.clearGradient(p.array);
+            p.array.setRequiresGradient(false);
+            p.array.attach(owner);
+            return true;
+        });
+    }
+
     @Override
     public void close() {
         manager.close();

@@ -360,7 +360,7 @@ public final class TrainingLoop<B> {
                 }
                 long millis = (System.nanoTime() - start) / 1_000_000;
                 return new StepMetrics(step, epoch, skipped ? Double.NaN : lossSum / window.size(), lr, gradNorm,
-                        millis, examples, tokens, skipped);
+                        millis, examples, tokens, skipped, task.stepMetrics());
             } finally {
                 store.zeroGradients();
             }

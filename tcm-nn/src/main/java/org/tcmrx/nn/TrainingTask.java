@@ -70,6 +70,18 @@ public interface TrainingTask<B> {
     ParameterStore parameters();
 
     /**
+     * Returns what the task measured during the step that just ended, and forgets it: the loop calls this once after
+     * every optimizer step (also a skipped one) and passes the result on in {@link StepMetrics#metrics()}, so a task
+     * can log per-step numbers beside the loss (a preference trainer's rewards, say), typically averaged over the
+     * step's {@link #loss} calls. The default measures nothing.
+     *
+     * @return the metrics by name, in the order to log them; not null
+     */
+    default Map<String, Double> stepMetrics() {
+        return Map.of();
+    }
+
+    /**
      * Returns how many examples a batch holds, for throughput logs.
      *
      * @param batch the batch
