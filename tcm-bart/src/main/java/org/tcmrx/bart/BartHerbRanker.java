@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.tcmrx.core.Herb;
 import org.tcmrx.core.HerbRanker;
 import org.tcmrx.core.Provenance;
 import org.tcmrx.core.Query;
@@ -148,6 +149,58 @@ public final class BartHerbRanker implements HerbRanker, AutoCloseable {
     }
 
     /**
+     * Writes BART's prescription for a query: greedy decoding with the key/value cache, herb tokens and EOS only,
+     * no herb twice, until EOS or {@code maxHerbs} herbs. EOS is not allowed at the first step, so there is always
+     * at least one herb, and the first is the top herb of {@link HerbScoring#GREEDY} ranking. Each step takes the
+     * allowed token with the largest logit, the lowest id on a tie (so EOS wins a tie with a herb). Unlike
+     * {@link #rank(Query, int)}, the length is the model's choice: this is the set of herbs BART would prescribe,
+     * in the order it writes them, whatever the ranker's {@link #scoring()}.
+     *
+     * @param query the patient's findings
+     * @param maxHerbs the most herbs to write, at least 1; the vocabulary's size bounds it too
+     * @return the herbs, in the order generated, at least one, no herb twice
+     * @throws IllegalArgumentException when the query is null or {@code maxHerbs < 1}
+     */
+    public synchronized List<Herb> prescribe(Query query, int maxHerbs) {
+        Checks.notNull(query, "query");
+        if (maxHerbs < 1) {
+            throw new IllegalArgumentException("maxHerbs must be at least 1, got " + maxHerbs);
+        }
+        int herbStart = tokenizer.herbStart();
+        int limit = Math.min(maxHerbs, tokenizer.size() - herbStart);
+        int eos = Math.toIntExact(model.config().eosTokenId());
+        boolean[] emitted = new boolean[tokenizer.size()];
+        List<Herb> herbs = new ArrayList<>(limit);
+        try (NDManager scope = manager.newSubManager()) {
+            int[] ids = tokenizer.encodeQuery(query);
+            NDArray inputIds = NativeArrays.longs(scope, Arrays.stream(ids).asLongStream().toArray(),
+                    new Shape(1, ids.length));
+            NDArray mask = scope.ones(new Shape(1, ids.length), ai.djl.ndarray.types.DataType.INT64);
+            NDArray encoded = model.encode(inputIds, mask); // [1, S, C]
+            try (BartCache cache = model.newCache(scope)) {
+                long next = model.config().decoderStartTokenId();
+                while (herbs.size() < limit) {
+                    float[] logits = lastLogits(scope, encoded, mask, cache, next); // [V]
+                    int best = -1;
+                    for (int t = herbStart; t < logits.length; t++) {
+                        if (!emitted[t] && (best < 0 || logits[t] > logits[best])) {
+                            best = t;
+                        }
+                    }
+                    // EOS has a lower id than every herb, so it wins a tie.
+                    if (!herbs.isEmpty() && logits[eos] >= logits[best]) {
+                        break;
+                    }
+                    emitted[best] = true;
+                    herbs.add(tokenizer.herb(best));
+                    next = best;
+                }
+            }
+        }
+        return List.copyOf(herbs);
+    }
+
+    /**
      * Greedy decoding without repeats: the herb emitted at step {@code t} (of {@code steps}) scores
      * {@code steps - t}, so the ranking is the greedy sequence; herbs never emitted score 0.
      */
@@ -211,6 +264,15 @@ public final class BartHerbRanker implements HerbRanker, AutoCloseable {
             NDArray input = NativeArrays.longs(step, new long[] {token}, new Shape(1, 1));
             NDArray logits = model.decode(input, encoded, mask, cache); // [1, 1, V]
             return logits.get(new NDIndex("0, -1, {}:", tokenizer.herbStart())).toFloatArray();
+        }
+    }
+
+    /** Runs one decoder step and returns the logits of the last position over the whole vocabulary, {@code [V]}. */
+    private float[] lastLogits(NDManager scope, NDArray encoded, NDArray mask, BartCache cache, long token) {
+        try (NDManager step = scope.newSubManager()) {
+            NDArray input = NativeArrays.longs(step, new long[] {token}, new Shape(1, 1));
+            NDArray logits = model.decode(input, encoded, mask, cache); // [1, 1, V]
+            return logits.get(new NDIndex("0, -1, :")).toFloatArray();
         }
     }
 
