@@ -151,9 +151,8 @@ public record DpoConfig(LoraConfig lora, ChatTemplate chatTemplate, DpoLoss.Type
         return switch (lrSchedulerType) {
             case COSINE -> LearningRateSchedule.cosineWithWarmup(learningRate, warmup, totalSteps);
             case LINEAR -> LearningRateSchedule.linearWithWarmup(learningRate, warmup, totalSteps);
-            // A linear schedule whose decay never starts: warm up, then hold the peak.
             default -> warmup == 0 ? LearningRateSchedule.constant(learningRate)
-                    : LearningRateSchedule.linearWithWarmup(learningRate, warmup, Integer.MAX_VALUE);
+                    : LearningRateSchedule.constantWithWarmup(learningRate, warmup);
         };
     }
 

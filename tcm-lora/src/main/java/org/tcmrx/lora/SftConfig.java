@@ -135,26 +135,9 @@ public record SftConfig(LoraConfig lora, ChatTemplate chatTemplate, int epochs, 
         return switch (lrSchedulerType) {
             case COSINE -> LearningRateSchedule.cosineWithWarmup(learningRate, warmup, totalSteps);
             case LINEAR -> LearningRateSchedule.linearWithWarmup(learningRate, warmup, totalSteps);
-            // A constant rate with a warmup is a linear schedule whose decay never starts.
             default -> warmup == 0 ? LearningRateSchedule.constant(learningRate)
-                    : new ConstantWithWarmup(learningRate, warmup);
+                    : LearningRateSchedule.constantWithWarmup(learningRate, warmup);
         };
-    }
-
-    /** {@code get_constant_schedule_with_warmup}, which tcm-nn lacks. */
-    private record ConstantWithWarmup(double peak, int warmupSteps) implements LearningRateSchedule {
-        @Override
-        public double at(int step) {
-            if (step < 0) {
-                throw new IllegalArgumentException("step must be at least 0, got " + step);
-            }
-            return step < warmupSteps ? peak * step / warmupSteps : peak;
-        }
-
-        @Override
-        public String toString() {
-            return "constant_with_warmup(peak=" + peak + ", warmup_steps=" + warmupSteps + ")";
-        }
     }
 
     /**

@@ -29,6 +29,19 @@ public interface LearningRateSchedule {
     }
 
     /**
+     * Linear warmup from 0 to {@code peak} over {@code warmupSteps}, then {@code peak} at every step
+     * ({@code get_constant_schedule_with_warmup}).
+     *
+     * @param peak the learning rate after the warmup
+     * @param warmupSteps the warmup's length, at least 0
+     * @return the schedule
+     * @throws IllegalArgumentException naming the first invalid argument
+     */
+    static LearningRateSchedule constantWithWarmup(double peak, int warmupSteps) {
+        return new Schedules.ConstantWithWarmup(peak, warmupSteps);
+    }
+
+    /**
      * Linear warmup from 0 to {@code peak} over {@code warmupSteps}, then linear decay to 0 at {@code totalSteps}
      * ({@code get_linear_schedule_with_warmup}).
      *

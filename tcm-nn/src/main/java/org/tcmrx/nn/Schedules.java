@@ -51,6 +51,26 @@ final class Schedules {
         }
     }
 
+    record ConstantWithWarmup(double peak, int warmupSteps) implements LearningRateSchedule {
+        ConstantWithWarmup {
+            requireRate(peak, "peak");
+            if (warmupSteps < 0) {
+                throw new IllegalArgumentException("warmupSteps must be at least 0, got " + warmupSteps);
+            }
+        }
+
+        @Override
+        public double at(int step) {
+            requireStep(step);
+            return step < warmupSteps ? peak * warmup(step, warmupSteps) : peak;
+        }
+
+        @Override
+        public String toString() {
+            return "constant_with_warmup(peak=" + peak + ", warmup_steps=" + warmupSteps + ")";
+        }
+    }
+
     record Linear(double peak, int warmupSteps, int totalSteps) implements LearningRateSchedule {
         Linear {
             requireRate(peak, "peak");

@@ -90,6 +90,19 @@ class LearningRateScheduleTest {
         }
 
         @Test
+        @DisplayName("constant with warmup ramps linearly, then holds the peak exactly")
+        void constantWithWarmup() {
+            LearningRateSchedule s = LearningRateSchedule.constantWithWarmup(1e-3, 4);
+            assertThat(s.at(0)).isZero();
+            assertThat(s.at(2)).isEqualTo(5e-4);
+            assertThat(s.at(4)).isEqualTo(1e-3);
+            assertThat(s.at(1_000_000)).isEqualTo(1e-3);
+            assertThat(s).hasToString("constant_with_warmup(peak=0.001, warmup_steps=4)");
+            assertThatThrownBy(() -> LearningRateSchedule.constantWithWarmup(1e-3, -1))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage("warmupSteps must be at least 0, got -1");
+        }
+
+        @Test
         @DisplayName("invalid arguments fail naming them")
         void invalid() {
             assertThatThrownBy(() -> LearningRateSchedule.linearWithWarmup(1e-3, 20, 10))

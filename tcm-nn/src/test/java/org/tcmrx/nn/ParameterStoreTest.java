@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -131,4 +133,32 @@ class ParameterStoreTest {
         }
     }
 
+    @Nested
+    @DisplayName("borrowing a model's arrays")
+    class Borrowing {
+        @Test
+        @DisplayName("borrow moves arrays in; giveBack returns each to its manager without a gradient, keeps added ones")
+        void roundTrip() {
+            try (NDManager model = NDManager.newBaseManager()) {
+                NDArray w = model.create(new float[] {1, 2}, new Shape(2));
+                NDArray b = model.create(new float[] {3}, new Shape(1));
+                Map<String, NDArray> arrays = new LinkedHashMap<>();
+                arrays.put("m.w", w);
+                arrays.put("m.b", b);
+                store.borrow(arrays, true);
+                assertThat(w.getManager()).isSameAs(store.manager());
+                assertThat(store.trainableNames()).contains("m.w", "m.b");
+                assertThat(w.hasGradient()).isTrue();
+                store.giveBack();
+                assertThat(w.getManager()).isSameAs(model);
+                assertThat(b.getManager()).isSameAs(model);
+                assertThat(w.hasGradient()).isFalse();
+                assertThat(store.names()).containsExactly(FC1, FC1_BIAS, LORA);
+                store.giveBack(); // nothing left to give
+                store.close();
+                assertThat(w.toFloatArray()).containsExactly(1, 2); // still alive: the store no longer owns it
+                store = new ParameterStore();
+            }
+        }
+    }
 }
