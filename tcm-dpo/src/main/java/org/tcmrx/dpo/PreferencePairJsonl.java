@@ -1,6 +1,5 @@
 package org.tcmrx.dpo;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,17 +7,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.tcmrx.core.Jsonl;
 import org.tcmrx.core.MalformedDataException;
 import org.tcmrx.core.internal.Checks;
 import org.tcmrx.core.internal.Json;
+import org.tcmrx.core.internal.JsonLine;
 import org.tcmrx.core.internal.TextLines;
 import org.tcmrx.lora.ChatMessage;
+import org.tcmrx.lora.internal.ChatMessageJson;
 
 /**
  * Preference pairs as JSON Lines, one pair per line, in TRL's conversational preference format (what
@@ -58,8 +57,6 @@ public final class PreferencePairJsonl {
     /** Every field, in the order written. */
     public static final List<String> FIELDS = List.of(PROMPT, CHOSEN, REJECTED, ID, CHOSEN_SCORE, REJECTED_SCORE,
             CHOSEN_SOURCE, METADATA);
-
-    private static final List<String> MESSAGE_FIELDS = List.of("role", "content");
 
     private PreferencePairJsonl() {}
 
@@ -130,14 +127,7 @@ public final class PreferencePairJsonl {
      */
     public static List<PreferencePair> read(Path file) throws IOException {
         Checks.notNull(file, "file");
-        List<PreferencePair> pairs = new ArrayList<>();
-        String location = file.toString();
-        TextLines.forEach(file, (n, line) -> {
-            if (!line.isBlank()) {
-                pairs.add(parse(line, location, n));
-            }
-        });
-        return pairs;
+        return TextLines.parseNonBlank(file, PreferencePairJsonl::parse);
     }
 
     /**
@@ -151,13 +141,7 @@ public final class PreferencePairJsonl {
      */
     public static List<PreferencePair> read(InputStream stream, String location) throws IOException {
         Checks.notNull(stream, "stream");
-        List<PreferencePair> pairs = new ArrayList<>();
-        TextLines.forEach(stream, location, (n, line) -> {
-            if (!line.isBlank()) {
-                pairs.add(parse(line, location, n));
-            }
-        });
-        return pairs;
+        return TextLines.parseNonBlank(stream, location, PreferencePairJsonl::parse);
     }
 
     /**
@@ -170,184 +154,100 @@ public final class PreferencePairJsonl {
      * @throws MalformedDataException when the line is not a valid pair
      */
     public static PreferencePair parse(String line, String location, long lineNumber) {
-        JsonNode node;
+        JsonLine at = new JsonLine(location, lineNumber);
+        ObjectNode node = at.parseObject(line);
+        at.rejectUnknown(node, null, FIELDS);
+        JsonNode promptNode = at.required(node, PROMPT);
+        boolean conversational;
+        List<ChatMessage> prompt;
+        if (promptNode.isTextual()) {
+            conversational = false;
+            prompt = List.of(ChatMessage.user(at.nonBlank(promptNode.asText(), PROMPT)));
+        } else if (promptNode.isArray()) {
+            conversational = true;
+            prompt = ChatMessageJson.conversation(at, promptNode, PROMPT);
+            if (prompt.get(prompt.size() - 1).role().equals(ChatMessage.ASSISTANT)) {
+                throw at.fail(PROMPT, "ends with an assistant message; the prompt is the conversation before the "
+                        + "answer");
+            }
+        } else {
+            throw at.fail(PROMPT, "expected a string (standard format) or an array of {role, content} objects "
+                    + "(conversational format), found " + promptNode);
+        }
+        String chosen = answer(at, node, CHOSEN, conversational);
+        String rejected = answer(at, node, REJECTED, conversational);
+        if (chosen.equals(rejected)) {
+            throw at.fail(REJECTED, "the same text as chosen");
+        }
+        String id = at.nonBlank(at.string(node, ID), ID);
+        if (!id.strip().equals(id)) {
+            throw at.fail(ID, "surrounding white space in '" + id + "'");
+        }
+        double chosenScore = number(at, node, CHOSEN_SCORE);
+        double rejectedScore = number(at, node, REJECTED_SCORE);
+        String source = at.string(node, CHOSEN_SOURCE);
+        if (!PreferencePair.SOURCES.contains(source)) {
+            throw at.fail(CHOSEN_SOURCE, "unsupported value '" + source + "'; supported: "
+                    + String.join(", ", PreferencePair.SOURCES));
+        }
+        Map<String, String> metadata = metadata(at, node.get(METADATA));
         try {
-            node = Json.MAPPER.readTree(line);
-        } catch (JsonProcessingException e) {
-            throw new MalformedDataException(location, lineNumber, null, "not valid JSON: " + e.getOriginalMessage(),
-                    e);
+            return new PreferencePair(id, prompt, chosen, rejected, chosenScore, rejectedScore, source, metadata);
+        } catch (IllegalArgumentException e) {
+            throw at.fail(null, e.getMessage(), e);
         }
-        Line l = new Line(location, lineNumber);
-        if (node == null || !node.isObject()) {
-            throw l.fail(null, "expected a JSON object, found "
-                    + (node == null ? "nothing" : node.getNodeType().name().toLowerCase(Locale.ROOT)));
-        }
-        return l.pair(node);
     }
 
-    /** Where a line is, and the checks of its fields. */
-    private record Line(String location, long number) {
-        PreferencePair pair(JsonNode node) {
-            rejectUnknown(node, null, FIELDS);
-            JsonNode promptNode = required(node, PROMPT);
-            boolean conversational;
-            List<ChatMessage> prompt;
-            if (promptNode.isTextual()) {
-                conversational = false;
-                prompt = List.of(ChatMessage.user(nonBlank(promptNode.asText(), PROMPT)));
-            } else if (promptNode.isArray()) {
-                conversational = true;
-                prompt = messages(promptNode);
-            } else {
-                throw fail(PROMPT, "expected a string (standard format) or an array of {role, content} objects "
-                        + "(conversational format), found " + promptNode);
+    /** An answer: a string in the standard format, one assistant message in the conversational format. */
+    private static String answer(JsonLine at, JsonNode node, String field, boolean conversational) {
+        JsonNode v = at.required(node, field);
+        if (!conversational) {
+            if (!v.isTextual()) {
+                throw at.fail(field, "expected a string, as the prompt is one (standard format), found " + v);
             }
-            String chosen = answer(node, CHOSEN, conversational);
-            String rejected = answer(node, REJECTED, conversational);
-            if (chosen.equals(rejected)) {
-                throw fail(REJECTED, "the same text as chosen");
-            }
-            String id = string(node, ID, ID);
-            if (id.isBlank()) {
-                throw fail(ID, "empty string");
-            }
-            if (!id.strip().equals(id)) {
-                throw fail(ID, "surrounding white space in '" + id + "'");
-            }
-            double chosenScore = number(node, CHOSEN_SCORE);
-            double rejectedScore = number(node, REJECTED_SCORE);
-            String source = string(node, CHOSEN_SOURCE, CHOSEN_SOURCE);
-            if (!PreferencePair.SOURCES.contains(source)) {
-                throw fail(CHOSEN_SOURCE, "unsupported value '" + source + "'; supported: "
-                        + String.join(", ", PreferencePair.SOURCES));
-            }
-            Map<String, String> metadata = metadata(node.get(METADATA));
-            try {
-                return new PreferencePair(id, prompt, chosen, rejected, chosenScore, rejectedScore, source, metadata);
-            } catch (IllegalArgumentException e) {
-                throw new MalformedDataException(location, number, null, e.getMessage(), e);
-            }
+            return at.nonBlank(v.asText(), field);
         }
-
-        private List<ChatMessage> messages(JsonNode array) {
-            if (array.isEmpty()) {
-                throw fail(PROMPT, "empty conversation");
-            }
-            List<ChatMessage> messages = new ArrayList<>(array.size());
-            for (int i = 0; i < array.size(); i++) {
-                messages.add(message(array.get(i), PROMPT + "[" + i + "]"));
-            }
-            if (messages.get(messages.size() - 1).role().equals(ChatMessage.ASSISTANT)) {
-                throw fail(PROMPT, "ends with an assistant message; the prompt is the conversation before the answer");
-            }
-            return messages;
+        if (!v.isArray()) {
+            throw at.fail(field, "expected an array of one assistant message, as the prompt is an array "
+                    + "(conversational format), found " + v);
         }
-
-        private ChatMessage message(JsonNode m, String path) {
-            if (!m.isObject()) {
-                throw fail(path, "expected an object with role and content, found " + m);
-            }
-            rejectUnknown(m, path, MESSAGE_FIELDS);
-            String role = string(m, "role", path + ".role");
-            if (!ChatMessage.ROLES.contains(role)) {
-                throw fail(path + ".role", "unsupported value '" + role + "'; supported: "
-                        + String.join(", ", ChatMessage.ROLES));
-            }
-            return new ChatMessage(role, string(m, "content", path + ".content"));
+        if (v.size() != 1) {
+            throw at.fail(field, "expected one assistant message, found " + v.size() + " messages");
         }
-
-        /** An answer: a string in the standard format, one assistant message in the conversational format. */
-        private String answer(JsonNode node, String field, boolean conversational) {
-            JsonNode v = required(node, field);
-            if (!conversational) {
-                if (!v.isTextual()) {
-                    throw fail(field, "expected a string, as the prompt is one (standard format), found " + v);
-                }
-                return nonBlank(v.asText(), field);
-            }
-            if (!v.isArray()) {
-                throw fail(field, "expected an array of one assistant message, as the prompt is an array "
-                        + "(conversational format), found " + v);
-            }
-            if (v.size() != 1) {
-                throw fail(field, "expected one assistant message, found " + v.size() + " messages");
-            }
-            String path = field + "[0]";
-            ChatMessage m = message(v.get(0), path);
-            if (!m.role().equals(ChatMessage.ASSISTANT)) {
-                throw fail(path + ".role", "expected assistant, found " + m.role());
-            }
-            return nonBlank(m.content(), path + ".content");
+        String path = field + "[0]";
+        ChatMessage m = ChatMessageJson.message(at, v.get(0), path);
+        if (!m.role().equals(ChatMessage.ASSISTANT)) {
+            throw at.fail(path + ".role", "expected assistant, found " + m.role());
         }
+        return at.nonBlank(m.content(), path + ".content");
+    }
 
-        private Map<String, String> metadata(JsonNode v) {
-            Map<String, String> metadata = new TreeMap<>();
-            if (v == null || v.isNull()) {
-                return metadata;
-            }
-            if (!v.isObject()) {
-                throw fail(METADATA, "expected an object of strings, found " + v);
-            }
-            for (Map.Entry<String, JsonNode> e : v.properties()) {
-                if (!e.getValue().isTextual()) {
-                    throw fail(METADATA + "." + e.getKey(), "expected a string, found " + e.getValue());
-                }
-                metadata.put(e.getKey(), e.getValue().asText());
-            }
+    private static double number(JsonLine at, JsonNode node, String field) {
+        JsonNode v = at.required(node, field);
+        if (!v.isNumber()) {
+            throw at.fail(field, "expected a number, found " + v);
+        }
+        double d = v.asDouble();
+        if (!Double.isFinite(d)) {
+            throw at.fail(field, "expected a finite number, found " + v);
+        }
+        return d;
+    }
+
+    private static Map<String, String> metadata(JsonLine at, JsonNode v) {
+        Map<String, String> metadata = new TreeMap<>();
+        if (v == null || v.isNull()) {
             return metadata;
         }
-
-        private JsonNode required(JsonNode node, String field) {
-            JsonNode v = node.get(field);
-            if (v == null || v.isNull()) {
-                throw fail(field, "missing");
-            }
-            return v;
+        if (!v.isObject()) {
+            throw at.fail(METADATA, "expected an object of strings, found " + v);
         }
-
-        private String string(JsonNode node, String key, String path) {
-            JsonNode v = node.get(key);
-            if (v == null || v.isNull()) {
-                throw fail(path, "missing");
+        for (Map.Entry<String, JsonNode> e : v.properties()) {
+            if (!e.getValue().isTextual()) {
+                throw at.fail(METADATA + "." + e.getKey(), "expected a string, found " + e.getValue());
             }
-            if (!v.isTextual()) {
-                throw fail(path, "expected a string, found " + v);
-            }
-            return v.asText();
+            metadata.put(e.getKey(), e.getValue().asText());
         }
-
-        private double number(JsonNode node, String field) {
-            JsonNode v = required(node, field);
-            if (!v.isNumber()) {
-                throw fail(field, "expected a number, found " + v);
-            }
-            double d = v.asDouble();
-            if (!Double.isFinite(d)) {
-                throw fail(field, "expected a finite number, found " + v);
-            }
-            return d;
-        }
-
-        private String nonBlank(String text, String path) {
-            if (text.isBlank()) {
-                throw fail(path, "empty string");
-            }
-            return text;
-        }
-
-        private void rejectUnknown(JsonNode node, String prefix, List<String> known) {
-            Iterator<String> names = node.fieldNames();
-            while (names.hasNext()) {
-                String f = names.next();
-                if (!known.contains(f)) {
-                    throw fail(prefix == null ? f : prefix + "." + f, "unknown field; expected one of "
-                            + String.join(", ", known));
-                }
-            }
-        }
-
-        MalformedDataException fail(String field, String problem) {
-            return new MalformedDataException(location, number, field, problem);
-        }
+        return metadata;
     }
 }

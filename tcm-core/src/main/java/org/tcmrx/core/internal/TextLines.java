@@ -11,6 +11,8 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.tcmrx.core.MalformedDataException;
 
 /**
@@ -31,6 +33,25 @@ public final class TextLines {
          * @throws IOException to abort reading
          */
         void accept(long lineNumber, String line) throws IOException;
+    }
+
+    /**
+     * Turns one line into a value.
+     *
+     * @param <T> the value's type
+     */
+    @FunctionalInterface
+    public interface LineParser<T> {
+        /**
+         * Parses a line.
+         *
+         * @param line the line without its line end
+         * @param location the file or resource name, for messages
+         * @param lineNumber the 1-based line number, for messages
+         * @return the value
+         * @throws MalformedDataException when the line is not a valid value
+         */
+        T parse(String line, String location, long lineNumber);
     }
 
     /**
@@ -80,6 +101,44 @@ public final class TextLines {
             lineNumber++;
             handler.accept(lineNumber, decode(buf, decoder, location, lineNumber));
         }
+    }
+
+    /**
+     * Parses every line of a file that is not blank, the usual reading of a JSON Lines file.
+     *
+     * @param file the file; its path is the location given to the parser
+     * @param parser turns a line into a value
+     * @param <T> the values' type
+     * @return the values in file order
+     * @throws IOException when the file cannot be read
+     * @throws MalformedDataException when a line is not valid UTF-8, or the parser rejects it
+     */
+    public static <T> List<T> parseNonBlank(Path file, LineParser<T> parser) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return parseNonBlank(in, file.toString(), parser);
+        }
+    }
+
+    /**
+     * Parses every line of a stream that is not blank.
+     *
+     * @param stream the stream, not closed here
+     * @param location the name used in messages
+     * @param parser turns a line into a value
+     * @param <T> the values' type
+     * @return the values in stream order
+     * @throws IOException when the stream cannot be read
+     * @throws MalformedDataException when a line is not valid UTF-8, or the parser rejects it
+     */
+    public static <T> List<T> parseNonBlank(InputStream stream, String location, LineParser<T> parser)
+            throws IOException {
+        List<T> values = new ArrayList<>();
+        forEach(stream, location, (n, line) -> {
+            if (!line.isBlank()) {
+                values.add(parser.parse(line, location, n));
+            }
+        });
+        return values;
     }
 
     private static String decode(ByteArrayOutputStream buf, CharsetDecoder decoder, String location,

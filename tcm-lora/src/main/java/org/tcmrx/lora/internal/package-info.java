@@ -1,8 +1,9 @@
 /**
  * The blocks of Qwen2, one file each, and the plumbing behind {@link org.tcmrx.lora.Qwen2Model}: weight records named
  * after Hugging Face's modules, checkpoint loading and saving, rotary embeddings, the attention bias, the key/value
- * cache, the LoRA branch a projection carries while an adapter is on (with the adapter's tensors), and the reader of
- * a {@code tokenizer.json}'s vocabulary and added tokens. Not a stable API.
+ * cache, the LoRA branch a projection carries while an adapter is on (with the adapter's tensors), the reader of a
+ * {@code tokenizer.json}'s vocabulary and added tokens, and the reader of chat messages written as JSON objects that
+ * the SFT and preference-pair files share. Not a stable API.
  *
  * <p>Dimension letters, bound once for every shape comment: {@code B} batch, {@code T} new (query) positions,
  * {@code P} cached positions, {@code S} key positions ({@code P + T}), {@code C} {@code hidden_size}, {@code H}
