@@ -1,5 +1,7 @@
 package org.tcmrx.examples;
 
+import ai.djl.Device;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +17,7 @@ import org.tcmrx.core.CaseSet;
 import org.tcmrx.core.ClinicalCase;
 import org.tcmrx.core.Dataset;
 import org.tcmrx.core.HerbRanker;
+import org.tcmrx.eval.BlendedRanker;
 import org.tcmrx.eval.BootstrapComparison;
 import org.tcmrx.eval.CoOccurrenceRanker;
 import org.tcmrx.eval.EvaluationReport;
@@ -34,7 +37,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code tcm bart}: the BART benchmark. Trains a symptom → herb BART per seed (model selection on the validation
  * split), evaluates it on the test split beside the baselines, and prints mean ± sd, paired bootstrap p-values against
- * CoOcc, training time, parameter count and top-20 latency.
+ * CoOcc, training time, parameter count and top-20 latency. BART blended with CoOcc ({@link BlendedRanker}, the
+ * weight chosen on the validation split) is reported beside BART alone. {@code --models} evaluates saved seeds
+ * instead of training.
  */
 @Command(name = "bart", mixinStandardHelpOptions = true,
         description = {"Trains and benchmarks the symptom → herb BART ranker.",
@@ -88,6 +93,15 @@ final class BartCommand implements Callable<Integer> {
             description = "Herb scoring: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
     HerbScoring scoring;
 
+    @Option(names = "--blend-weights", split = ",", defaultValue = "0.1,0.2,0.3,0.4,0.5",
+            description = "Weights of BART in the BART+CoOcc blend to try on the validation split (the best mean "
+                    + "P@5 over the seeds is used on test); 'none' skips the blend. Default: ${DEFAULT-VALUE}.")
+    List<String> blendWeights;
+
+    @Option(names = "--models", paramLabel = "DIR", description = "Evaluate the models a previous run saved in DIR "
+            + "(DIR/seed-N/model for each --seeds) instead of training.")
+    Path models;
+
     @Option(names = "--out", defaultValue = "runs/bart", description = "Output folder. Default: ${DEFAULT-VALUE}.")
     Path out;
 
@@ -124,43 +138,107 @@ final class BartCommand implements Callable<Integer> {
         List<EvaluationResult> barts = new ArrayList<>();
         PairedBootstrap bootstrap = PairedBootstrap.builder().build();
         List<String> notes = new ArrayList<>();
-        for (long seed : seeds) {
-            Path dir = out.resolve("seed-" + seed);
-            long t0 = System.nanoTime();
-            BartHerbTrainer.Trained trained = BartHerbTrainer.train(data, base.withSeed(seed),
-                    dir.resolve("checkpoints"), ConsoleProgressBar.stderr(),
-                    List.of(new JsonlMetricsListener(dir.resolve("metrics.jsonl"))));
-            double trainSeconds = (System.nanoTime() - t0) / 1e9;
-            try (BartHerbRanker ranker = trained.ranker()) {
-                ranker.save(dir.resolve("model"), trained.provenance());
+        List<BartHerbRanker> rankers = new ArrayList<>();
+        try {
+            for (long seed : seeds) {
+                BartHerbRanker ranker = models != null ? load(seed) : train(data, base, seed, notes);
+                rankers.add(ranker);
                 EvaluationResult result = evaluator.evaluate(ranker, test);
                 barts.add(result);
                 double[] latency = latencies(ranker, test);
                 BootstrapComparison c = bootstrap.compare(result, coOcc, Metric.PRECISION, 5);
-                notes.add(String.format("seed %d: %,d steps in %.0f s (best step %d, valid P@5 %.4f), %,d parameters,"
-                        + " top-20 latency p50 %.2f ms p95 %.2f ms; P@5 vs CoOcc %+.4f, p = %.4f", seed,
-                        trained.result().steps(), trainSeconds, trained.result().bestStep(),
-                        trained.result().bestMetric(), BartHerbTrainer.parameterCounts(ranker).get("parameters"),
+                notes.add(String.format("seed %d: %,d parameters, top-20 latency p50 %.2f ms p95 %.2f ms; P@5 vs CoOcc"
+                        + " %+.4f, p = %.4f", seed, BartHerbTrainer.parameterCounts(ranker).get("parameters"),
                         latency[0], latency[1], c.difference().estimate(), c.pValue()));
             }
+            List<EvaluationResult> blends = blend(data, rankers, evaluator, test, notes);
+            print(stdout, baselines, barts, blends, coOcc, bootstrap);
+            List<EvaluationResult> all = new ArrayList<>(baselines);
+            all.addAll(barts);
+            all.addAll(blends);
+            stdout.println();
+            notes.forEach(stdout::println);
+            EvaluationReport.builder().addResults(all).build().writeJson(out.resolve("report.json"));
+        } finally {
+            rankers.forEach(BartHerbRanker::close);
         }
-        stdout.println();
-        stdout.println(EvaluationReport.toTextTable(baselines));
-        stdout.println(SeedTable.render("BART", barts, List.of(5, 10, 20)));
-        stdout.println("Published (SMGCN official test): TCMRGCL P@5 .2884  P@10 .2310  P@20 .1689  R@20 .4707");
-        for (Metric metric : List.of(Metric.PRECISION, Metric.RECALL)) {
-            int k = metric == Metric.PRECISION ? 5 : 20;
-            BootstrapComparison c = bootstrap.compareMean(barts, coOcc, metric, k);
-            stdout.printf("BART (mean of %d seeds) vs CoOcc, %s@%d: %.4f vs %.4f, difference %+.4f [%+.4f, %+.4f],"
-                    + " p = %.4f%n", barts.size(), metric.label(), k, c.a().estimate(), c.b().estimate(),
-                    c.difference().estimate(), c.difference().lower(), c.difference().upper(), c.pValue());
-        }
-        stdout.println();
-        notes.forEach(stdout::println);
-        EvaluationReport.builder().addResults(baselines).addResults(barts).build().writeJson(out.resolve("report.json"));
         stdout.println("Wrote " + out.toAbsolutePath());
         stdout.flush();
         return 0;
+    }
+
+    /** Trains one seed's ranker, saves it under {@code out/seed-N}, and notes its training. */
+    private BartHerbRanker train(Dataset data, BartHerbTrainingConfig base, long seed, List<String> notes)
+            throws IOException {
+        Path dir = out.resolve("seed-" + seed);
+        long t0 = System.nanoTime();
+        BartHerbTrainer.Trained trained = BartHerbTrainer.train(data, base.withSeed(seed), dir.resolve("checkpoints"),
+                ConsoleProgressBar.stderr(), List.of(new JsonlMetricsListener(dir.resolve("metrics.jsonl"))));
+        double trainSeconds = (System.nanoTime() - t0) / 1e9;
+        trained.ranker().save(dir.resolve("model"), trained.provenance());
+        notes.add(String.format("seed %d: %,d steps in %.0f s (best step %d, valid P@5 %.4f)", seed,
+                trained.result().steps(), trainSeconds, trained.result().bestStep(), trained.result().bestMetric()));
+        return trained.ranker();
+    }
+
+    private BartHerbRanker load(long seed) throws IOException {
+        return BartHerbRanker.load(models.resolve("seed-" + seed).resolve("model"), scoring, Device.cpu());
+    }
+
+    /**
+     * BART blended with CoOcc ({@link BlendedRanker}): the weight with the best mean validation P@5 over the seeds,
+     * then each seed's blend on test. Empty when the data set has no validation split or blending is off.
+     */
+    private List<EvaluationResult> blend(Dataset data, List<BartHerbRanker> rankers, RankerEvaluator evaluator,
+            CaseSet test, List<String> notes) {
+        if (blendWeights.equals(List.of("none")) || !data.hasSplit(Dataset.VALID)) {
+            return List.of();
+        }
+        HerbRanker coOcc = CoOccurrenceRanker.fit(data.split(Dataset.TRAIN));
+        double best = Double.NaN;
+        double bestScore = Double.NEGATIVE_INFINITY;
+        StringBuilder tried = new StringBuilder("BART+CoOcc weight on valid (mean P@5 over seeds):");
+        for (String text : blendWeights) {
+            double w = Double.parseDouble(text);
+            double sum = 0;
+            for (BartHerbRanker r : rankers) {
+                sum += evaluator.evaluate(BlendedRanker.of(r, coOcc, w, BlendedRanker.DEFAULT_DEPTH),
+                        data.split(Dataset.VALID)).value(Metric.PRECISION, 5);
+            }
+            double mean = sum / rankers.size();
+            tried.append(String.format(" %.2f → %.4f", w, mean));
+            if (mean > bestScore) {
+                bestScore = mean;
+                best = w;
+            }
+        }
+        notes.add(tried + String.format("; chosen %.2f", best));
+        List<EvaluationResult> out = new ArrayList<>();
+        for (BartHerbRanker r : rankers) {
+            out.add(evaluator.evaluate(BlendedRanker.of(r, coOcc, best, BlendedRanker.DEFAULT_DEPTH), test));
+        }
+        return out;
+    }
+
+    private static void print(PrintWriter stdout, List<EvaluationResult> baselines, List<EvaluationResult> barts,
+            List<EvaluationResult> blends, EvaluationResult coOcc, PairedBootstrap bootstrap) {
+        stdout.println();
+        stdout.println(EvaluationReport.toTextTable(baselines));
+        stdout.println(SeedTable.render("BART", barts, List.of(5, 10, 20)));
+        if (!blends.isEmpty()) {
+            stdout.println(SeedTable.render("BART+CoOcc", blends, List.of(5, 10, 20)));
+        }
+        stdout.println("Published (SMGCN official test): TCMRGCL P@5 .2884  P@10 .2310  P@20 .1689  R@20 .4707");
+        for (List<EvaluationResult> runs : blends.isEmpty() ? List.of(barts) : List.of(barts, blends)) {
+            String name = runs == barts ? "BART" : "BART+CoOcc";
+            for (Metric metric : List.of(Metric.PRECISION, Metric.RECALL)) {
+                int k = metric == Metric.PRECISION ? 5 : 20;
+                BootstrapComparison c = bootstrap.compareMean(runs, coOcc, metric, k);
+                stdout.printf("%s (mean of %d seeds) vs CoOcc, %s@%d: %.4f vs %.4f, difference %+.4f [%+.4f, %+.4f],"
+                        + " p = %.4f%n", name, runs.size(), metric.label(), k, c.a().estimate(), c.b().estimate(),
+                        c.difference().estimate(), c.difference().lower(), c.difference().upper(), c.pValue());
+            }
+        }
     }
 
     private static <T> T or(T given, T otherwise) {
