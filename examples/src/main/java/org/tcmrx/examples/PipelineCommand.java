@@ -140,7 +140,10 @@ final class PipelineCommand implements Callable<Integer> {
         Dataset data = dataOptions.load();
         PipelineSettings settings = settings();
         RunFolder run = new RunFolder(out);
-        run.writeRun(settings.toMap());
+        Map<String, Object> described = new LinkedHashMap<>();
+        described.put("dataset", DataOptions.describe(data, dataOptions.data));
+        described.putAll(settings.toMap());
+        run.writeRun(described);
         Progress progress = quiet ? Progress.NONE : ConsoleProgressBar.stderr();
         stdout.println("Data: " + DataOptions.describe(data, dataOptions.data));
         stdout.println("Run folder: " + out.toAbsolutePath());

@@ -105,7 +105,7 @@ final class PipelineReport {
         if (run.run() != null) {
             s.append(", started at ").append(run.run().started());
         }
-        String data = first(settings, "data", "dataset", "data_set", "corpus");
+        String data = first(settings, "dataset", "data", "data_set", "corpus");
         String seed = first(settings, "seed");
         s.append(", used ").append(data == null ? "a data set not recorded in run.json" : "the data set " + data)
                 .append(seed == null ? "" : " with seed " + seed).append(". ");
