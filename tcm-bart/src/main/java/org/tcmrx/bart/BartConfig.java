@@ -84,6 +84,9 @@ public record BartConfig(
         @JsonProperty("decoder_layerdrop") double decoderLayerdrop,
         @JsonProperty("init_std") double initStd) {
 
+    /** The {@code model_type} of a BART {@code config.json}. */
+    public static final String MODEL_TYPE = "bart";
+
     /** Hugging Face's defaults ({@code transformers.BartConfig()}, i.e. {@code facebook/bart-large}). */
     private static final BartConfig HF_DEFAULTS = new BartConfig(50265, 1024, 12, 12, 16, 16, 4096, 4096, 1024,
             "gelu", false, 1, 0, 2, 2, null, 2, false, false, true, 0.1, 0.0, 0.0, 0.0, 0.0, 0.0, 0.02);
@@ -189,14 +192,16 @@ public record BartConfig(
     }
 
     /**
-     * Reads a Hugging Face {@code config.json}. Keys this class does not model ({@code model_type},
-     * {@code architectures}, {@code id2label}, ...) are ignored; missing keys take Hugging Face's defaults.
+     * Reads a Hugging Face {@code config.json}. A {@code model_type} other than {@value #MODEL_TYPE} is refused (a
+     * file without one is read as BART's, as {@code BartConfig.from_pretrained} reads it); other keys this class
+     * does not model ({@code architectures}, {@code id2label}, ...) are ignored; missing keys take Hugging Face's
+     * defaults.
      *
      * @param file the {@code config.json}
      * @return the configuration
      * @throws IOException when the file cannot be read
-     * @throws MalformedDataException when the file is not JSON, or a value has the wrong type or is invalid; its
-     *     field is the key
+     * @throws MalformedDataException when the file is not JSON, is another model's configuration, or a value has
+     *     the wrong type or is invalid; its field is the key
      */
     public static BartConfig read(Path file) throws IOException {
         String location = file.toString();
@@ -209,6 +214,14 @@ public record BartConfig(
         }
         if (json == null || !json.isObject()) {
             throw new MalformedDataException(location, 0, null, "expected a JSON object");
+        }
+        JsonNode type = json.get("model_type");
+        if (type != null && !(type.isTextual() && type.textValue().equals(MODEL_TYPE))) {
+            // Without this check another model's config.json would read as BART's defaults and fail later, on a
+            // missing tensor, far from the cause.
+            throw new MalformedDataException(location, 0, "model_type", "unsupported value "
+                    + (type.isTextual() ? quote(type.textValue()) : type.toString()) + "; expected '" + MODEL_TYPE
+                    + "'");
         }
         ObjectNode merged = Json.MAPPER.valueToTree(HF_DEFAULTS);
         for (Map.Entry<String, JsonNode> e : json.properties()) {
@@ -238,7 +251,7 @@ public record BartConfig(
      */
     public void write(Path file) throws IOException {
         ObjectNode fields = Json.MAPPER.valueToTree(this);
-        fields.put("model_type", "bart");
+        fields.put("model_type", MODEL_TYPE);
         fields.putPOJO("architectures", List.of("BartForConditionalGeneration"));
         fields.put("is_encoder_decoder", true);
         fields.put("torch_dtype", "float32");

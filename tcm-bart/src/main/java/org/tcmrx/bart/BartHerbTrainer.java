@@ -6,14 +6,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tcmrx.core.ClinicalCase;
 import org.tcmrx.core.DataSource;
 import org.tcmrx.core.Dataset;
+import org.tcmrx.core.MalformedDataException;
 import org.tcmrx.core.Progress;
 import org.tcmrx.core.Provenance;
 import org.tcmrx.core.internal.Checks;
+import org.tcmrx.core.internal.Sha256;
+import org.tcmrx.core.safetensors.SafetensorsCheckpoint;
 import org.tcmrx.nn.AdamWConfig;
 import org.tcmrx.nn.EarlyStopping;
 import org.tcmrx.nn.LearningRateSchedule;
@@ -24,8 +28,13 @@ import org.tcmrx.nn.TrainingLoop;
 import org.tcmrx.nn.TrainingResult;
 
 /**
- * Trains a symptom → herb BART from scratch on a training split, selecting the model on a validation split by P@5
- * (early stopping), and returns it as a {@link BartHerbRanker}.
+ * Trains a symptom → herb BART on a training split, from scratch or from a pretrained Hugging Face BART
+ * ({@link BartHerbTrainingConfig#initCheckpoint()}), selecting the model on a validation split by P@5 (early
+ * stopping), and returns it as a {@link BartHerbRanker}.
+ *
+ * <p>From a checkpoint, the model keeps the checkpoint's architecture and every weight that does not depend on the
+ * vocabulary, and gets the herb tokenizer's vocabulary (see {@link BartModel#loadWithNewVocabulary}); the provenance
+ * records the folder and the SHA-256 of its weights files.
  */
 public final class BartHerbTrainer {
     private static final Logger LOG = LoggerFactory.getLogger(BartHerbTrainer.class);
@@ -64,7 +73,10 @@ public final class BartHerbTrainer {
      * @param progress progress of the steps
      * @param listeners more listeners, e.g. a {@code JsonlMetricsListener}
      * @return the trained ranker
-     * @throws IOException when a checkpoint cannot be written or read
+     * @throws IOException when a checkpoint cannot be written or read, or the initial checkpoint cannot be read
+     * @throws MalformedDataException when the initial checkpoint is not a BART, has fewer
+     *     {@code max_position_embeddings} than {@link BartHerbTrainingConfig#maxPositions()}, or is malformed; the
+     *     message names the file and the key
      */
     public static Trained train(List<ClinicalCase> train, List<ClinicalCase> valid, BartHerbTrainingConfig config,
             Path workDir, Progress progress, List<TrainingListener> listeners) throws IOException {
@@ -81,7 +93,10 @@ public final class BartHerbTrainer {
      * @param progress progress of the steps
      * @param listeners more listeners, e.g. a {@code JsonlMetricsListener}
      * @return the trained ranker
-     * @throws IOException when a checkpoint cannot be written or read
+     * @throws IOException when a checkpoint cannot be written or read, or the initial checkpoint cannot be read
+     * @throws MalformedDataException when the initial checkpoint is not a BART, has fewer
+     *     {@code max_position_embeddings} than {@link BartHerbTrainingConfig#maxPositions()}, or is malformed; the
+     *     message names the file and the key
      * @throws IllegalArgumentException when the data set has no {@value Dataset#TRAIN} split
      */
     public static Trained train(Dataset data, BartHerbTrainingConfig config, Path workDir, Progress progress,
@@ -98,10 +113,12 @@ public final class BartHerbTrainer {
         Checks.notNull(config, "config");
         Checks.notNull(valid, "valid");
         HerbTokenizer tokenizer = HerbTokenizer.fit(train, config.herbOrder(), config.tongueAndPulse());
-        BartConfig bart = config.modelConfig(tokenizer.size());
-        BartModel model = BartModel.init(bart, config.seed(), Device.cpu());
+        BartModel model = initModel(config, tokenizer);
         ParameterStore store = new ParameterStore();
         try {
+            Path init = config.initCheckpoint();
+            // Hashed after loading, so that a folder that is not a BART checkpoint is reported by its config.json.
+            String initSha256 = init == null ? "-" : weightsSha256(init);
             // final_logits_bias is a buffer in Hugging Face's model, not a parameter: it stays at its value (zero).
             model.parameters().forEach((name, array) -> store.add(name, array,
                     !name.equals(BartModel.FINAL_LOGITS_BIAS)));
@@ -131,9 +148,16 @@ public final class BartHerbTrainer {
                 LOG.info("restored the best model (step {}, P@5 {})", result.bestStep(), result.bestMetric());
             }
             store.setTrainable(name -> false);
+            BartConfig bart = model.config();
             Provenance provenance = Provenance.builder("BartHerbTrainer")
                     .optSeed(config.seed())
                     .addParameter("config", config)
+                    .addParameter("init_checkpoint", init == null ? "-" : init.toString())
+                    .addParameter("init_checkpoint_sha256", initSha256)
+                    .addParameter("vocab_size", bart.vocabSize())
+                    .addParameter("d_model", bart.dModel())
+                    .addParameter("encoder_layers", bart.encoderLayers())
+                    .addParameter("decoder_layers", bart.decoderLayers())
                     .addParameter("data", dataName == null ? "(cases given directly)" : dataName)
                     .addParameter("train_cases", train.size())
                     .addParameter("valid_cases", valid.size())
@@ -148,6 +172,51 @@ public final class BartHerbTrainer {
             model.close();
             throw e;
         }
+    }
+
+    /**
+     * Creates the model to train: random weights, or the initial checkpoint's with the tokenizer's vocabulary.
+     *
+     * @param config the settings
+     * @param tokenizer the vocabulary
+     * @return the model; close it
+     * @throws IOException when the checkpoint cannot be read
+     * @throws MalformedDataException when the checkpoint is not a BART, has too few positions or is malformed
+     */
+    static BartModel initModel(BartHerbTrainingConfig config, HerbTokenizer tokenizer) throws IOException {
+        Path dir = config.initCheckpoint();
+        if (dir == null) {
+            return BartModel.init(config.modelConfig(tokenizer.size()), config.seed(), Device.cpu());
+        }
+        Path file = dir.resolve(BartModel.CONFIG_FILE);
+        BartConfig pretrained = BartConfig.read(file);
+        if (pretrained.maxPositionEmbeddings() < config.maxPositions()) {
+            throw new MalformedDataException(file.toString(), 0, "max_position_embeddings",
+                    pretrained.maxPositionEmbeddings() + " is less than the " + config.maxPositions()
+                            + " positions the herb sequences need (maxPositions)");
+        }
+        BartConfig bart = config.modelConfig(tokenizer.size(), pretrained);
+        LOG.info("starting from {}: d_model {}, {} + {} layers, ffn {}, {} positions; vocabulary {} -> {}", dir,
+                bart.dModel(), bart.encoderLayers(), bart.decoderLayers(), bart.encoderFfnDim(),
+                bart.maxPositionEmbeddings(), pretrained.vocabSize(), bart.vocabSize());
+        return BartModel.loadWithNewVocabulary(dir, bart, config.seed(), Device.cpu());
+    }
+
+    /**
+     * Hashes a checkpoint's weights files: {@code name=sha256} for each, by name, comma-separated. The digest of
+     * {@code model.safetensors} is the one the Hugging Face Hub shows for the file.
+     */
+    private static String weightsSha256(Path dir) throws IOException {
+        TreeSet<Path> files = new TreeSet<>();
+        try (SafetensorsCheckpoint checkpoint = SafetensorsCheckpoint.open(dir)) {
+            checkpoint.names().forEach(name -> files.add(checkpoint.fileOf(name)));
+        }
+        StringBuilder digests = new StringBuilder();
+        for (Path f : files) {
+            digests.append(digests.length() == 0 ? "" : ", ").append(f.getFileName()).append('=')
+                    .append(Sha256.of(f));
+        }
+        return digests.toString();
     }
 
     /**

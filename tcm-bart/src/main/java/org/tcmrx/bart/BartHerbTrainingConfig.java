@@ -1,5 +1,6 @@
 package org.tcmrx.bart;
 
+import java.nio.file.Path;
 import org.tcmrx.core.internal.Checks;
 
 /**
@@ -9,11 +10,18 @@ import org.tcmrx.core.internal.Checks;
  * patience 3. With a peak of 1e-3 (with or without dropout) some seeds never learned to use the encoder on SMGCN:
  * their validation P@5 stayed at TopPop's. The README's benchmark section has the measurements.
  *
- * @param dModel the model width ({@code d_model})
- * @param layers encoder and decoder layers each
- * @param heads attention heads
- * @param ffnDim feed-forward width
- * @param maxPositions {@code max_position_embeddings}: the longest input or target sequence
+ * <p>By default the model starts from random weights. With an {@link #initCheckpoint()} it starts from a pretrained
+ * Hugging Face BART instead ({@link #modelConfig(int, BartConfig)}): the architecture is the checkpoint's
+ * {@code config.json}, so {@code dModel}, {@code layers}, {@code heads} and {@code ffnDim} are ignored (they keep
+ * their values, and the defaults need not be changed to match the checkpoint), and {@code maxPositions} becomes the
+ * least {@code max_position_embeddings} the checkpoint must have.
+ *
+ * @param dModel the model width ({@code d_model}); ignored with an {@code initCheckpoint}
+ * @param layers encoder and decoder layers each; ignored with an {@code initCheckpoint}
+ * @param heads attention heads; ignored with an {@code initCheckpoint}
+ * @param ffnDim feed-forward width; ignored with an {@code initCheckpoint}
+ * @param maxPositions {@code max_position_embeddings}: the longest input or target sequence; with an
+ *     {@code initCheckpoint}, the least the checkpoint must have
  * @param herbOrder the order of herbs in the targets
  * @param tongueAndPulse whether tongue and pulse findings are input tokens
  * @param scoring how the finished ranker scores herbs
@@ -30,11 +38,13 @@ import org.tcmrx.core.internal.Checks;
  * @param maxGradNorm gradient clipping by global norm (0 disables)
  * @param patience validations without a better P@5 before stopping
  * @param seed the seed of initialization, data order and herb shuffling
+ * @param initCheckpoint a Hugging Face BART folder to start from ({@code config.json} and {@code model.safetensors}
+ *     or an index and shards, as {@link BartModel#load} reads it), or null to start from random weights
  */
 public record BartHerbTrainingConfig(int dModel, int layers, int heads, int ffnDim, int maxPositions,
         HerbOrder herbOrder, boolean tongueAndPulse, HerbScoring scoring, int epochs, int batchSize,
         double learningRate, double warmupRatio, double weightDecay, double labelSmoothing, double setLossWeight,
-        double dropout, double maxGradNorm, int patience, long seed) {
+        double dropout, double maxGradNorm, int patience, long seed, Path initCheckpoint) {
     /**
      * Validates the settings.
      *
@@ -57,6 +67,7 @@ public record BartHerbTrainingConfig(int dModel, int layers, int heads, int ffnD
      * @param maxGradNorm gradient clipping by global norm
      * @param patience validations without a better P@5 before stopping
      * @param seed the seed
+     * @param initCheckpoint a Hugging Face BART folder to start from, or null for random weights
      * @throws IllegalArgumentException naming the first invalid setting
      */
     public BartHerbTrainingConfig {
@@ -100,7 +111,7 @@ public record BartHerbTrainingConfig(int dModel, int layers, int heads, int ffnD
      */
     public static BartHerbTrainingConfig defaults() {
         return new BartHerbTrainingConfig(128, 2, 4, 512, 128, HerbOrder.RANDOM, true, HerbScoring.FIRST_STEP, 30,
-                64, 5e-4, 0.05, 0.01, 0.0, 0.0, 0.1, 1.0, 3, 42);
+                64, 5e-4, 0.05, 0.01, 0.0, 0.0, 0.1, 1.0, 3, 42, null);
     }
 
     /**
@@ -152,6 +163,7 @@ public record BartHerbTrainingConfig(int dModel, int layers, int heads, int ffnD
         private double maxGradNorm;
         private int patience;
         private long seed;
+        private Path initCheckpoint;
 
         private Builder(BartHerbTrainingConfig c) {
             dModel = c.dModel;
@@ -173,6 +185,7 @@ public record BartHerbTrainingConfig(int dModel, int layers, int heads, int ffnD
             maxGradNorm = c.maxGradNorm;
             patience = c.patience;
             seed = c.seed;
+            initCheckpoint = c.initCheckpoint;
         }
 
         /**
@@ -340,6 +353,20 @@ public record BartHerbTrainingConfig(int dModel, int layers, int heads, int ffnD
         }
 
         /**
+         * Starts training from a pretrained Hugging Face BART instead of random weights. Its {@code config.json}
+         * decides the architecture, and the size set by {@link #optSize} is ignored; {@link #optMaxPositions} is
+         * the least {@code max_position_embeddings} it must have. The folder is read when training starts.
+         *
+         * @param value the folder ({@code config.json} and {@code model.safetensors}, or an index and shards), or
+         *     null to start from random weights
+         * @return this builder
+         */
+        public Builder optInitCheckpoint(Path value) {
+            initCheckpoint = value;
+            return this;
+        }
+
+        /**
          * Builds the settings.
          *
          * @return the settings
@@ -348,19 +375,19 @@ public record BartHerbTrainingConfig(int dModel, int layers, int heads, int ffnD
         public BartHerbTrainingConfig build() {
             return new BartHerbTrainingConfig(dModel, layers, heads, ffnDim, maxPositions, herbOrder,
                     tongueAndPulse, scoring, epochs, batchSize, learningRate, warmupRatio, weightDecay,
-                    labelSmoothing, setLossWeight, dropout, maxGradNorm, patience, seed);
+                    labelSmoothing, setLossWeight, dropout, maxGradNorm, patience, seed, initCheckpoint);
         }
     }
 
     /**
-     * Returns the BART configuration for a vocabulary.
+     * Returns the BART configuration of a randomly initialized model for a vocabulary; {@link #initCheckpoint()} is
+     * not consulted.
      *
      * @param vocabSize the tokenizer's size
      * @return the model configuration, with the tokenizer's special ids
      */
     public BartConfig modelConfig(int vocabSize) {
-        return BartConfig.builder()
-                .optVocabSize(vocabSize)
+        return herbVocabulary(BartConfig.builder()
                 .optDModel(dModel)
                 .optEncoderLayers(layers)
                 .optDecoderLayers(layers)
@@ -368,7 +395,39 @@ public record BartHerbTrainingConfig(int dModel, int layers, int heads, int ffnD
                 .optDecoderAttentionHeads(heads)
                 .optEncoderFfnDim(ffnDim)
                 .optDecoderFfnDim(ffnDim)
-                .optMaxPositionEmbeddings(maxPositions)
+                .optMaxPositionEmbeddings(maxPositions), vocabSize);
+    }
+
+    /**
+     * Returns the BART configuration of a model started from a pretrained checkpoint: the checkpoint's architecture
+     * (every key of its {@code config.json} that shapes a weight or the computation, {@code max_position_embeddings}
+     * and {@code init_std} included) with the tokenizer's vocabulary and special ids and this configuration's
+     * dropout, set as {@link #modelConfig(int)} sets them.
+     *
+     * @param vocabSize the tokenizer's size
+     * @param pretrained the checkpoint's configuration
+     * @return the model configuration
+     * @throws IllegalArgumentException when {@code pretrained} is null or its {@code max_position_embeddings} is
+     *     less than {@link #maxPositions()}
+     */
+    public BartConfig modelConfig(int vocabSize, BartConfig pretrained) {
+        Checks.notNull(pretrained, "pretrained");
+        if (pretrained.maxPositionEmbeddings() < maxPositions) {
+            throw new IllegalArgumentException("pretrained: max_position_embeddings "
+                    + pretrained.maxPositionEmbeddings() + " is less than maxPositions " + maxPositions);
+        }
+        return herbVocabulary(pretrained.toBuilder(), vocabSize);
+    }
+
+    /**
+     * Sets what the herb task decides whatever the architecture: the vocabulary, the tokenizer's special ids (nothing
+     * forced: the ranker constrains decoding itself) and the dropout rates. Only {@code dropout} applies while
+     * training; attention and activation dropout are off (Hugging Face's {@code BartConfig} defaults) even where a
+     * checkpoint's {@code config.json} sets them, so that a dropout of 0 trains without dropout on either path.
+     */
+    private BartConfig herbVocabulary(BartConfigBuilder builder, int vocabSize) {
+        return builder
+                .optVocabSize(vocabSize)
                 .optDropout(dropout)
                 .optAttentionDropout(0)
                 .optActivationDropout(0)

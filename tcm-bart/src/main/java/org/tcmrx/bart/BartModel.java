@@ -19,10 +19,12 @@ import org.tcmrx.bart.internal.Dropout;
 import org.tcmrx.bart.internal.EncoderLayer;
 import org.tcmrx.bart.internal.KvCache;
 import org.tcmrx.bart.internal.Masks;
+import org.tcmrx.bart.internal.PretrainedInit;
 import org.tcmrx.bart.internal.RandomInit;
 import org.tcmrx.bart.internal.Scope;
 import org.tcmrx.core.MalformedDataException;
 import org.tcmrx.core.TcmRxVersion;
+import org.tcmrx.core.internal.Checks;
 import org.tcmrx.nn.internal.NativeArrays;
 
 /**
@@ -74,6 +76,35 @@ public final class BartModel implements AutoCloseable {
     public static BartModel load(Path dir, Device device) throws IOException {
         BartConfig config = BartConfig.read(dir.resolve(CONFIG_FILE));
         return new BartModel(config, CheckpointLoader.load(dir, config, device));
+    }
+
+    /**
+     * Starts a model from a Hugging Face folder's weights with another vocabulary, for fine-tuning on other tokens:
+     * {@code from_pretrained}, then a token table that replaces the checkpoint's. Every tensor that does not depend on
+     * the vocabulary (positions, layer norms, the encoder and decoder layers) is the checkpoint's. The token table
+     * (and {@code lm_head.weight} when untied) gets {@code config}'s {@code vocab_size} rows: the special tokens
+     * ({@code pad}, {@code bos}, {@code eos}, {@code decoder_start}) take the checkpoint's rows of the same role, the
+     * others are drawn from a normal with the per-dimension mean and standard deviation of the checkpoint's table, so
+     * that the pretrained layers see inputs of the scale they were trained on. {@code final_logits_bias} is zero.
+     *
+     * @param dir the folder: {@code config.json} and {@code model.safetensors} (or an index and shards)
+     * @param config the configuration of the result: the folder's {@code config.json} with another vocabulary
+     *     ({@code vocab_size} and the special token ids) and, optionally, other dropout and layer-drop rates and
+     *     {@code init_std}
+     * @param seed the seed of the new rows; the same seed gives the same rows on every device
+     * @param device where the weights go
+     * @return the model; close it to free the weights
+     * @throws IOException when a file cannot be read
+     * @throws MalformedDataException when {@code config.json} is invalid or another model's, or a tensor is missing,
+     *     unexpected, mis-shaped or not floating-point (the message names the file and the key)
+     * @throws IllegalArgumentException when {@code config} changes another key of {@code config.json}, such as
+     *     {@code d_model}; the message names the key and both values
+     */
+    public static BartModel loadWithNewVocabulary(Path dir, BartConfig config, long seed, Device device)
+            throws IOException {
+        Checks.notNull(dir, "dir");
+        Checks.notNull(config, "config");
+        return new BartModel(config, PretrainedInit.init(dir, config, seed, device));
     }
 
     /**

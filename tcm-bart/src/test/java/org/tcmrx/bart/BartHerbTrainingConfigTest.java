@@ -3,6 +3,7 @@ package org.tcmrx.bart;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -12,15 +13,20 @@ class BartHerbTrainingConfigTest {
     @DisplayName("the builder keeps every setting and toBuilder round-trips")
     void builder() {
         BartHerbTrainingConfig c = BartHerbTrainingConfig.builder().optSize(64, 1, 4, 128).optSetLossWeight(0.5)
-                .optLabelSmoothing(0.1).optDropout(0.2).optPatience(5).optSeed(9).build();
+                .optLabelSmoothing(0.1).optDropout(0.2).optPatience(5).optSeed(9)
+                .optInitCheckpoint(Path.of("bart-base-chinese")).build();
         assertThat(c.dModel()).isEqualTo(64);
         assertThat(c.setLossWeight()).isEqualTo(0.5);
         assertThat(c.labelSmoothing()).isEqualTo(0.1);
         assertThat(c.dropout()).isEqualTo(0.2);
         assertThat(c.patience()).isEqualTo(5);
+        assertThat(c.initCheckpoint()).isEqualTo(Path.of("bart-base-chinese"));
+        assertThat(c.toString()).contains("initCheckpoint=bart-base-chinese");
         assertThat(c.toBuilder().build()).isEqualTo(c);
         assertThat(c.withSeed(10).seed()).isEqualTo(10);
         assertThat(BartHerbTrainingConfig.defaults().setLossWeight()).isZero();
+        assertThat(BartHerbTrainingConfig.defaults().initCheckpoint()).isNull();
+        assertThat(c.toBuilder().optInitCheckpoint(null).build().initCheckpoint()).isNull();
     }
 
     @Test

@@ -37,13 +37,25 @@ public final class CheckpointLoader {
         NDManager manager = NDManager.newBaseManager(device);
         manager.setName("bart-weights");
         try {
-            Map<String, NDArray> arrays = CheckpointReader.read(dir, WeightLayout.of(config),
-                    Set.of(WeightLayout.FINAL_LOGITS_BIAS), WeightLayout.tiedCopies(config), WeightLayout.SHARED,
-                    "BartForConditionalGeneration", manager);
-            return BartWeights.assemble(config, manager, arrays);
+            return BartWeights.assemble(config, manager, read(dir, config, manager));
         } catch (IOException | RuntimeException e) {
             manager.close();
             throw e;
         }
+    }
+
+    /**
+     * Checks and reads every tensor, as {@link #load} does, without assembling the blocks.
+     *
+     * @param dir the model folder
+     * @param config its configuration
+     * @param manager the manager that owns the arrays
+     * @return every tensor of {@link WeightLayout#of}, by name
+     * @throws IOException when a file cannot be read
+     * @throws MalformedDataException as {@link #load}
+     */
+    static Map<String, NDArray> read(Path dir, BartConfig config, NDManager manager) throws IOException {
+        return CheckpointReader.read(dir, WeightLayout.of(config), Set.of(WeightLayout.FINAL_LOGITS_BIAS),
+                WeightLayout.tiedCopies(config), WeightLayout.SHARED, "BartForConditionalGeneration", manager);
     }
 }
