@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.tcmrx.bart.BartConfig;
 import org.tcmrx.bart.BartHerbRanker;
 import org.tcmrx.bart.BartHerbTrainer;
 import org.tcmrx.bart.BartHerbTrainingConfig;
@@ -318,10 +319,17 @@ final class PipelineStages {
     List<String> bart() throws IOException {
         Path dir = run.stage("bart");
         boolean small = data.split(Dataset.TRAIN).size() < 5_000;
-        BartHerbTrainingConfig config = (small
+        BartHerbTrainingConfig.Builder builder = (small
                 ? BartHerbTrainingConfig.builder().optSize(64, 1, 4, 128).optEpochs(25).optBatchSize(16)
                         .optOptimizer(1e-3, 0.05, 0.01).optDropout(0.0)
-                : BartHerbTrainingConfig.defaults().toBuilder()).optSeed(settings.seed()).build();
+                : BartHerbTrainingConfig.defaults().toBuilder()).optSeed(settings.seed());
+        if (settings.bart() != null) {
+            // A pretrained model keeps its own position table; short herb sequences fit a short one.
+            int positions = BartConfig.read(settings.bart().resolve("config.json")).maxPositionEmbeddings();
+            builder.optInitCheckpoint(settings.bart()).optMaxPositions(Math.min(positions,
+                    BartHerbTrainingConfig.defaults().maxPositions()));
+        }
+        BartHerbTrainingConfig config = builder.build();
         List<ClinicalCase> valid = data.hasSplit(Dataset.VALID) ? data.split(Dataset.VALID) : List.of();
         BartHerbTrainer.Trained trained = BartHerbTrainer.train(train(), valid, config, dir.resolve("checkpoints"),
                 progress, List.of(new JsonlMetricsListener(dir.resolve("metrics.jsonl"))));
