@@ -201,11 +201,27 @@ final class PipelineCommand implements Callable<Integer> {
         if (results != null) {
             stdout.println();
             stdout.println(EvaluationReport.toTextTable(results));
+            printComparisons(stdout, run);
         }
         stdout.printf("Finished in %.0f s; everything is in %s%n", (System.nanoTime() - start) / 1e9,
                 out.toAbsolutePath());
         stdout.flush();
         return 0;
+    }
+
+    /** The LLM-DPO against LLM-SFT lines of {@code eval/summary.json}, when DPO ran. */
+    private static void printComparisons(PrintWriter stdout, RunFolder run) throws java.io.IOException {
+        Path summary = run.stage("eval").resolve("summary.json");
+        if (!java.nio.file.Files.isRegularFile(summary)) {
+            return;
+        }
+        for (com.fasterxml.jackson.databind.JsonNode c : org.tcmrx.core.internal.Json.MAPPER.readTree(summary.toFile())
+                .path("comparisons")) {
+            stdout.printf("%s vs %s, %s@%d: difference %+.4f [%+.4f, %+.4f], p = %.4f%n", c.path("a").asText(),
+                    c.path("b").asText(), c.path("metric").asText(), c.path("k").asInt(),
+                    c.path("difference").asDouble(), c.path("lower").asDouble(), c.path("upper").asDouble(),
+                    c.path("p").asDouble());
+        }
     }
 
     private boolean selected(String stage) {
