@@ -22,7 +22,9 @@ import java.util.Set;
  * {@code 、}, {@code ，}, {@code ,} and a space). The newline after a herb ends the section: from there on, the next
  * header ({@value #NEXT_HEADER}) included, nothing is masked. A token is allowed when the section's text followed by
  * the token's decoded string is still such a prefix, or completes the section with its newline; so each herb is
- * checked character by character through a trie, whatever BPE pieces spell it. An EOS id (the tokenizer's
+ * checked character by character through a trie, whatever BPE pieces spell it. No herb is written twice: once a herb
+ * is followed by a separator, the trie no longer completes it, and a prefix that leads only to herbs already written
+ * is masked too; when every listed herb is written, only the section's end (a newline or EOS) is left. An EOS id (the tokenizer's
  * {@link QwenTokenizer#eosTokenIds()}) is allowed only right after a complete herb, where it ends the section. Every
  * other added token, any token whose decoded string is empty or holds U+FFFD (a piece of a character's bytes, whose
  * character cannot be checked) and any id outside the tokenizer's vocabulary (a model's padding rows) is masked inside
@@ -57,6 +59,11 @@ public final class PrescriptionConstraint implements LogitsProcessor {
     private final List<Integer> ends = new ArrayList<>();
     /** The nodes of the separator trie. */
     private final Set<Integer> separatorNodes = new HashSet<>();
+    /** Per herb-trie node: how many herbs end in its subtree (itself included). */
+    private final List<Integer> herbsBelow = new ArrayList<>();
+    /** Per node: the character that leads to it, and its parent node. */
+    private final Map<Integer, Character> parents = new HashMap<>();
+    private final Map<Integer, Integer> parentNodes = new HashMap<>();
 
     private PrescriptionConstraint(Collection<String> herbs, List<String> separators, QwenTokenizer tokenizer) {
         this.tokenizer = tokenizer;
@@ -140,16 +147,112 @@ public final class PrescriptionConstraint implements LogitsProcessor {
         if (header < 0) {
             return;
         }
-        Set<Integer> states = run(Set.of(TAIL), text.substring(header + SECTION_HEADER.length()));
+        String section = text.substring(header + SECTION_HEADER.length());
+        Written written = written(section);
+        // The text so far holds the finished herbs themselves; only what comes next must avoid them.
+        Set<Integer> states = run(Set.of(TAIL), section, Written.NONE);
         if (states.isEmpty() || states.contains(DONE)) {
             return;
         }
         boolean atHerbEnd = states.contains(SEPARATOR_ROOT);
+        boolean[] allow = new boolean[logits.length];
+        boolean any = false;
         for (int id = 0; id < logits.length; id++) {
-            if (!allowed(id, states, atHerbEnd)) {
+            allow[id] = allowed(id, states, atHerbEnd, written);
+            any |= allow[id];
+        }
+        if (!any) {
+            // Every listed herb is written already: the section can only end.
+            for (int id = 0; id < Math.min(logits.length, pieces.length); id++) {
+                allow[id] = eos.contains((long) id) || "\n".equals(pieces[id]);
+            }
+        }
+        for (int id = 0; id < logits.length; id++) {
+            if (!allow[id]) {
                 logits[id] = Float.NEGATIVE_INFINITY;
             }
         }
+    }
+
+    /**
+     * The herbs the section has finished (each followed by a separator), and the herb-trie nodes every herb below
+     * which is among them.
+     *
+     * @param ends the end nodes of the finished herbs
+     * @param dead the nodes whose every herb is finished
+     */
+    private record Written(Set<Integer> ends, Set<Integer> dead) {
+        static final Written NONE = new Written(Set.of(), Set.of());
+    }
+
+    private Written written(String section) {
+        Set<Integer> finished = new HashSet<>();
+        StringBuilder item = new StringBuilder();
+        int i = 0;
+        while (i < section.length() && (section.charAt(i) == '\n' || HEADER_TAIL_CHARS.indexOf(section.charAt(i)) >= 0)) {
+            i++;
+        }
+        for (; i < section.length(); i++) {
+            char c = section.charAt(i);
+            if (c == '\n') {
+                break;
+            }
+            if (children.get(SEPARATOR_ROOT).containsKey(c) && separatorStart(section, i)) {
+                int node = path(item.toString());
+                if (node != HERB_ROOT && ends.get(node) != 0) {
+                    finished.add(node);
+                }
+                item.setLength(0);
+            } else {
+                item.append(c);
+            }
+        }
+        if (finished.isEmpty()) {
+            return Written.NONE;
+        }
+        Map<Integer, Integer> below = new HashMap<>();
+        for (int end : finished) {
+            String herb = herbAt(end);
+            int at = HERB_ROOT;
+            for (int k = 0; k < herb.length(); k++) {
+                at = children.get(at).get(herb.charAt(k));
+                below.merge(at, 1, Integer::sum);
+            }
+        }
+        Set<Integer> dead = new HashSet<>();
+        below.forEach((node, n) -> {
+            if (n.intValue() == herbsBelow.get(node).intValue()) {
+                dead.add(node);
+            }
+        });
+        return new Written(finished, dead);
+    }
+
+    /** Whether a separator starts at {@code i} (separators of more than one character are checked whole). */
+    private boolean separatorStart(String text, int i) {
+        int at = SEPARATOR_ROOT;
+        for (int k = i; k < text.length(); k++) {
+            Integer child = children.get(at).get(text.charAt(k));
+            if (child == null) {
+                return false;
+            }
+            if (ends.get(child) == SEPARATOR) {
+                return true;
+            }
+            at = child;
+        }
+        return false;
+    }
+
+    /** The herb whose name ends at a node. */
+    private String herbAt(int end) {
+        StringBuilder word = new StringBuilder();
+        int at = end;
+        while (at != HERB_ROOT) {
+            word.append(parents.get(at).charValue());
+            at = parentNodes.get(at);
+        }
+        return word.reverse().toString();
     }
 
     /**
@@ -159,7 +262,7 @@ public final class PrescriptionConstraint implements LogitsProcessor {
      * @param states the automaton's states after the section's text, neither empty nor done
      * @param atHerbEnd whether the text ends with a complete herb
      */
-    private boolean allowed(int id, Set<Integer> states, boolean atHerbEnd) {
+    private boolean allowed(int id, Set<Integer> states, boolean atHerbEnd, Written written) {
         if (id >= pieces.length) {
             return false;
         }
@@ -170,11 +273,11 @@ public final class PrescriptionConstraint implements LogitsProcessor {
         if (piece.isEmpty() || piece.indexOf('\uFFFD') >= 0) {
             return false;
         }
-        return !run(states, piece).isEmpty();
+        return !run(states, piece, written).isEmpty();
     }
 
     /** Steps the automaton through the text; a set holding {@link #DONE} means the section has ended. */
-    private Set<Integer> run(Set<Integer> start, String text) {
+    private Set<Integer> run(Set<Integer> start, String text, Written written) {
         Set<Integer> states = start;
         for (int i = 0; i < text.length() && !states.isEmpty(); i++) {
             Set<Integer> next = new HashSet<>(4);
@@ -182,23 +285,23 @@ public final class PrescriptionConstraint implements LogitsProcessor {
                 if (state == DONE) {
                     return states;
                 }
-                step(state, text.charAt(i), next);
+                step(state, text.charAt(i), next, written);
             }
             states = next;
         }
         return states;
     }
 
-    private void step(int state, char c, Set<Integer> next) {
+    private void step(int state, char c, Set<Integer> next, Written written) {
         if (state == TAIL) {
             if (c == '\n' || HEADER_TAIL_CHARS.indexOf(c) >= 0) {
                 next.add(TAIL);
             }
-            step(HERB_ROOT, c, next);
+            step(HERB_ROOT, c, next, written);
             return;
         }
         Integer child = children.get(state).get(c);
-        if (child == null) {
+        if (child == null || written.dead().contains(child)) {
             return;
         }
         int end = ends.get(child);
@@ -211,7 +314,7 @@ public final class PrescriptionConstraint implements LogitsProcessor {
             } else if (end == SEPARATOR) {
                 next.add(HERB_ROOT);
             }
-        } else if (end != 0) {
+        } else if (end != 0 && !written.ends().contains(child)) {
             next.add(SEPARATOR_ROOT); // a complete herb: a separator or the final newline may follow
         }
     }
@@ -223,22 +326,44 @@ public final class PrescriptionConstraint implements LogitsProcessor {
     private int node() {
         children.add(new HashMap<>());
         ends.add(0);
+        herbsBelow.add(0);
         return children.size() - 1;
     }
 
     private void insert(int root, String word, int end) {
         int at = root;
+        if (root == HERB_ROOT && ends.get(path(word)) != 0) {
+            return; // a name listed twice
+        }
         for (int i = 0; i < word.length(); i++) {
             Integer child = children.get(at).get(word.charAt(i));
             if (child == null) {
                 child = node();
                 children.get(at).put(word.charAt(i), child);
+                parents.put(child, word.charAt(i));
+                parentNodes.put(child, at);
                 if (root == SEPARATOR_ROOT) {
                     separatorNodes.add(child);
                 }
             }
             at = child;
+            if (root == HERB_ROOT) {
+                herbsBelow.set(at, herbsBelow.get(at) + 1);
+            }
         }
         ends.set(at, end);
+    }
+
+    /** The herb-trie node a word leads to, or {@link #HERB_ROOT} when it leaves the trie. */
+    private int path(String word) {
+        int at = HERB_ROOT;
+        for (int i = 0; i < word.length(); i++) {
+            Integer child = children.get(at).get(word.charAt(i));
+            if (child == null) {
+                return HERB_ROOT;
+            }
+            at = child;
+        }
+        return at;
     }
 }

@@ -92,6 +92,32 @@ class PrescriptionConstraintTest {
         }
 
         @Test
+        @DisplayName("no herb twice: a finished herb cannot be completed again, nor a prefix that leads only to it")
+        void noRepeats() {
+            float[] afterTwo = process("处方推荐：黄芪、当归、");
+            assertThat(allowed(afterTwo, first("黄"))).isFalse(); // 黄 leads only to 黄芪
+            assertThat(allowed(afterTwo, first("当"))).isFalse();
+            assertThat(allowed(afterTwo, first("白"))).isTrue();
+            float[] sharedPrefix = process("处方推荐：甘草、炙");
+            assertThat(allowed(sharedPrefix, first("甘"))).isTrue(); // 炙甘草 is still free
+            float[] afterLonger = process("处方推荐：炙甘草、");
+            assertThat(allowed(afterLonger, first("甘"))).isTrue(); // 甘草 is another herb
+            float[] midRepeat = process("处方推荐：白术、白");
+            assertThat(allowed(midRepeat, first("术"))).isFalse();
+            float[] current = process("处方推荐：黄芪");
+            assertThat(allowed(current, first("、"))).isTrue(); // the herb being written is not finished yet
+        }
+
+        @Test
+        @DisplayName("with every herb written, only the section's end is left")
+        void exhausted() {
+            float[] all = process("处方推荐：黄芪、当归、白术、炙甘草、甘草、川芎、");
+            assertThat(allowed(all, first("\n"))).isTrue();
+            assertThat(allowed(all, tokenizer.tokenId(QwenTokenizer.IM_END))).isTrue();
+            assertThat(allowed(all, first("黄"))).isFalse();
+        }
+
+        @Test
         @DisplayName("a token spanning a separator and the next herb is judged on its whole text")
         void spanningTokens() {
             float[] afterHerb = process("处方推荐：黄芪");
@@ -128,6 +154,9 @@ class PrescriptionConstraintTest {
             int end = afterTail.indexOf('\n');
             String body = end < 0 ? afterTail : afterTail.substring(0, end);
             String[] parts = body.split("[、，, ]", -1);
+            assertThat(Arrays.stream(parts).filter(HERBS::contains).distinct().count())
+                    .as("no herb twice in '%s'", text)
+                    .isEqualTo(Arrays.stream(parts).filter(HERBS::contains).count());
             for (int i = 0; i < parts.length; i++) {
                 String part = parts[i];
                 boolean last = i == parts.length - 1 && end < 0;
