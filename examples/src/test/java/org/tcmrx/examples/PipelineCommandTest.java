@@ -64,9 +64,15 @@ class PipelineCommandTest {
         assertThat(summary.path("rankers")).hasSize(rankers.size());
         assertThat(summary.path("cases").asInt()).isEqualTo(10);
         assertThat(Jsonl.read(runDir.resolve("eval/examples.jsonl"), JsonNode.class)).hasSize(5);
+        String report = Files.readString(runDir.resolve("report/report.md"));
         for (String ranker : rankers) {
             assertThat(first.out()).containsPattern("(?m)^" + ranker + " ");
+            for (int k : PipelineEvaluation.KS) {
+                assertThat(report).contains("| " + ranker + " | " + k + " | ");
+            }
         }
+        assertThat(Files.readString(runDir.resolve("report/report.html"))).contains("data:image/png;base64,")
+                .doesNotContain("https://");
     }
 
     @Test
