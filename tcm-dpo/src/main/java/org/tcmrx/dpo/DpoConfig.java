@@ -7,6 +7,7 @@ import java.util.TreeMap;
 import org.tcmrx.lora.ChatTemplate;
 import org.tcmrx.lora.LoraConfig;
 import org.tcmrx.nn.LearningRateSchedule;
+import org.tcmrx.nn.TrainingArguments;
 
 /**
  * How {@link LoraDpoTrainer} aligns a model on preference pairs; names and defaults follow TRL's {@code DPOConfig}
@@ -51,11 +52,11 @@ public record DpoConfig(LoraConfig lora, ChatTemplate chatTemplate, DpoLoss.Type
         String lrSchedulerType, double weightDecay, double maxGradNorm, int maxPromptLength, int maxLength,
         long seed, Path outputDir, int saveSteps, int saveTotalLimit, int evalSteps, int earlyStoppingPatience) {
     /** Linear warmup, then a linear decay to 0. */
-    public static final String LINEAR = "linear";
+    public static final String LINEAR = TrainingArguments.LINEAR;
     /** Linear warmup, then half a cosine down to 0. */
-    public static final String COSINE = "cosine";
+    public static final String COSINE = TrainingArguments.COSINE;
     /** Linear warmup, then the peak rate throughout. */
-    public static final String CONSTANT = "constant";
+    public static final String CONSTANT = TrainingArguments.CONSTANT;
 
     /**
      * Validates the values.
@@ -100,44 +101,29 @@ public record DpoConfig(LoraConfig lora, ChatTemplate chatTemplate, DpoLoss.Type
             throw new IllegalArgumentException("labelSmoothing applies to the sigmoid loss only; the "
                     + lossType.trlName() + " loss needs 0, got " + labelSmoothing);
         }
-        atLeast(epochs, 1, "epochs");
-        if (maxSteps != -1 && maxSteps < 1) {
-            throw new IllegalArgumentException("maxSteps must be -1 (no limit) or at least 1, got " + maxSteps);
+        if (maxPromptLength < 1) {
+            throw new IllegalArgumentException("maxPromptLength must be at least 1, got " + maxPromptLength);
         }
-        atLeast(batchSize, 1, "batchSize");
-        atLeast(gradientAccumulationSteps, 1, "gradientAccumulationSteps");
-        if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-            throw new IllegalArgumentException("learningRate must be finite and positive, got " + learningRate);
-        }
-        if (!(warmupRatio >= 0 && warmupRatio <= 1)) {
-            throw new IllegalArgumentException("warmupRatio must be in [0, 1], got " + warmupRatio);
-        }
-        if (!LINEAR.equals(lrSchedulerType) && !COSINE.equals(lrSchedulerType)
-                && !CONSTANT.equals(lrSchedulerType)) {
-            throw new IllegalArgumentException("lrSchedulerType: unsupported value '" + lrSchedulerType
-                    + "'; supported: linear, cosine, constant");
-        }
-        if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
-            throw new IllegalArgumentException("weightDecay must be finite and at least 0, got " + weightDecay);
-        }
-        if (!(maxGradNorm >= 0) || Double.isInfinite(maxGradNorm)) {
-            throw new IllegalArgumentException("maxGradNorm must be finite and at least 0, got " + maxGradNorm);
-        }
-        atLeast(maxPromptLength, 1, "maxPromptLength");
         if (maxLength <= maxPromptLength) {
             throw new IllegalArgumentException("maxLength must be greater than maxPromptLength (" + maxPromptLength
                     + "), got " + maxLength);
         }
-        atLeast(saveSteps, 0, "saveSteps");
-        atLeast(saveTotalLimit, 0, "saveTotalLimit");
-        atLeast(evalSteps, 0, "evalSteps");
-        atLeast(earlyStoppingPatience, 0, "earlyStoppingPatience");
+        // Validates the settings shared with TrainingArguments; arguments() cannot yet, the fields being unset.
+        new TrainingArguments(epochs, maxSteps, batchSize, gradientAccumulationSteps, learningRate, warmupRatio,
+                lrSchedulerType, weightDecay, maxGradNorm, seed, outputDir, saveSteps, saveTotalLimit, evalSteps,
+                earlyStoppingPatience);
     }
 
-    private static void atLeast(int value, int min, String what) {
-        if (value < min) {
-            throw new IllegalArgumentException(what + " must be at least " + min + ", got " + value);
-        }
+    /**
+     * Returns the settings shared with Hugging Face's {@code TrainingArguments}, which validate, schedule and
+     * summarize them and start the training loop's config.
+     *
+     * @return the training arguments
+     */
+    public TrainingArguments arguments() {
+        return new TrainingArguments(epochs, maxSteps, batchSize, gradientAccumulationSteps, learningRate,
+                warmupRatio, lrSchedulerType, weightDecay, maxGradNorm, seed, outputDir, saveSteps, saveTotalLimit,
+                evalSteps, earlyStoppingPatience);
     }
 
     /**
@@ -147,13 +133,7 @@ public record DpoConfig(LoraConfig lora, ChatTemplate chatTemplate, DpoLoss.Type
      * @return warmup over {@code round(warmupRatio * totalSteps)} steps, then the decay of {@link #lrSchedulerType()}
      */
     public LearningRateSchedule schedule(int totalSteps) {
-        int warmup = (int) Math.round(warmupRatio * totalSteps);
-        return switch (lrSchedulerType) {
-            case COSINE -> LearningRateSchedule.cosineWithWarmup(learningRate, warmup, totalSteps);
-            case LINEAR -> LearningRateSchedule.linearWithWarmup(learningRate, warmup, totalSteps);
-            default -> warmup == 0 ? LearningRateSchedule.constant(learningRate)
-                    : LearningRateSchedule.constantWithWarmup(learningRate, warmup);
-        };
+        return arguments().schedule(totalSteps);
     }
 
     /**
@@ -162,7 +142,7 @@ public record DpoConfig(LoraConfig lora, ChatTemplate chatTemplate, DpoLoss.Type
      * @return a sorted, unmodifiable map
      */
     public Map<String, String> summary() {
-        Map<String, String> m = new TreeMap<>();
+        Map<String, String> m = new TreeMap<>(arguments().summary());
         m.put("loss_type", lossType.trlName());
         m.put("beta", String.valueOf(beta));
         m.put("label_smoothing", String.valueOf(labelSmoothing));
@@ -172,21 +152,8 @@ public record DpoConfig(LoraConfig lora, ChatTemplate chatTemplate, DpoLoss.Type
         m.put("lora_alpha", String.valueOf(lora.loraAlpha()));
         m.put("target_modules", String.valueOf(lora.targetModules()));
         m.put("default_system_message", String.valueOf(chatTemplate.defaultSystemMessage()));
-        m.put("num_train_epochs", String.valueOf(epochs));
-        m.put("max_steps", String.valueOf(maxSteps));
-        m.put("per_device_train_batch_size", String.valueOf(batchSize));
-        m.put("gradient_accumulation_steps", String.valueOf(gradientAccumulationSteps));
-        m.put("learning_rate", String.valueOf(learningRate));
-        m.put("warmup_ratio", String.valueOf(warmupRatio));
-        m.put("lr_scheduler_type", lrSchedulerType);
-        m.put("weight_decay", String.valueOf(weightDecay));
-        m.put("max_grad_norm", String.valueOf(maxGradNorm));
         m.put("max_prompt_length", String.valueOf(maxPromptLength));
         m.put("max_length", String.valueOf(maxLength));
-        m.put("seed", String.valueOf(seed));
-        m.put("save_steps", String.valueOf(saveSteps));
-        m.put("eval_steps", String.valueOf(evalSteps));
-        m.put("early_stopping_patience", String.valueOf(earlyStoppingPatience));
         return Collections.unmodifiableMap(m);
     }
 

@@ -17,8 +17,6 @@ import org.tcmrx.core.internal.Json;
 import org.tcmrx.lora.LoraAdapter;
 import org.tcmrx.lora.Qwen2Model;
 import org.tcmrx.lora.QwenTokenizer;
-import org.tcmrx.nn.AdamWConfig;
-import org.tcmrx.nn.EarlyStopping;
 import org.tcmrx.nn.JsonlMetricsListener;
 import org.tcmrx.nn.ParameterStore;
 import org.tcmrx.nn.StepMetrics;
@@ -191,20 +189,8 @@ public final class LoraDpoTrainer implements DpoTrainer {
 
     private TrainingConfig loopConfig(int trainPairs, boolean validation, Path out, LoraAdapter adapter,
             StepRecorder steps, List<TrainingListener> listeners) {
-        int batches = (trainPairs + config.batchSize() - 1) / config.batchSize();
-        int stepsPerEpoch = (batches + config.gradientAccumulationSteps() - 1) / config.gradientAccumulationSteps();
-        TrainingConfig.Builder loop = TrainingConfig.builder()
-                .setEpochs(config.epochs())
-                .setSchedule(config.schedule(stepsPerEpoch * config.epochs()))
-                .setSeed(config.seed())
-                .optMaxSteps(config.maxSteps())
-                .optGradientAccumulationSteps(config.gradientAccumulationSteps())
-                .optMaxGradNorm(config.maxGradNorm())
-                .optAdamW(AdamWConfig.builder().optWeightDecay(config.weightDecay()).build())
-                .optEvalEverySteps(config.evalSteps())
-                .optCheckpointDir(out)
-                .optCheckpointEverySteps(config.saveSteps())
-                .optKeepCheckpoints(config.saveTotalLimit())
+        TrainingConfig.Builder loop = config.arguments()
+                .loopConfigBuilder(trainPairs, out, validation ? DpoTask.EVAL_LOSS : null)
                 .optProgress(progress)
                 .addListener(new JsonlMetricsListener(out.resolve(METRICS_FILE)))
                 .addListener(steps)
@@ -214,10 +200,6 @@ public final class LoraDpoTrainer implements DpoTrainer {
                         adapter.save(folder); // every checkpoint is also a PEFT adapter folder
                     }
                 });
-        if (validation) {
-            loop.optEarlyStopping(new EarlyStopping(DpoTask.EVAL_LOSS, EarlyStopping.Mode.MIN,
-                    config.earlyStoppingPatience(), 0.0));
-        }
         listeners.forEach(loop::addListener);
         return loop.build();
     }

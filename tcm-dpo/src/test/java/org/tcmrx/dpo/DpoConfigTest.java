@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.tcmrx.nn.TrainingArguments;
 
 @DisplayName("DpoConfig")
 class DpoConfigTest {
@@ -39,6 +40,17 @@ class DpoConfigTest {
         assertThat(constant.schedule(10).at(9)).isCloseTo(1e-3, org.assertj.core.api.Assertions.within(1e-12));
         assertThat(DpoConfig.builder().optLearningRate(1e-3).optLrSchedulerType(DpoConfig.COSINE).build()
                 .schedule(10).at(5)).isCloseTo(5e-4, org.assertj.core.api.Assertions.within(1e-12));
+    }
+
+    @Test
+    @DisplayName("the settings shared with TrainingArguments go through it, at DPO's defaults")
+    void arguments() {
+        DpoConfig c = DpoConfig.builder().optMaxSteps(5).optWarmupRatio(0.1).build();
+        assertThat(c.arguments()).isEqualTo(new TrainingArguments(3, 5, 4, 1, 1e-6, 0.1, DpoConfig.LINEAR, 0, 1.0,
+                42, null, 0, 2, 0, 0));
+        assertThat(c.schedule(20)).hasToString(c.arguments().schedule(20).toString());
+        assertThat(c.summary()).containsAllEntriesOf(c.arguments().summary())
+                .hasSize(c.arguments().summary().size() + 11);
     }
 
     static Stream<Arguments> invalid() {

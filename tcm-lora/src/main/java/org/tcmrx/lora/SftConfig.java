@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.tcmrx.nn.LearningRateSchedule;
+import org.tcmrx.nn.TrainingArguments;
 
 /**
  * How {@link SftTrainer} fine-tunes a {@link Qwen2Model}; names and defaults follow TRL's {@code SFTConfig} and
@@ -45,11 +46,11 @@ public record SftConfig(LoraConfig lora, ChatTemplate chatTemplate, int epochs, 
         double weightDecay, double maxGradNorm, int maxLength, long seed, Path outputDir, int saveSteps,
         int saveTotalLimit, int evalSteps, int earlyStoppingPatience) {
     /** Linear warmup, then half a cosine down to 0. */
-    public static final String COSINE = "cosine";
+    public static final String COSINE = TrainingArguments.COSINE;
     /** Linear warmup, then a linear decay to 0. */
-    public static final String LINEAR = "linear";
+    public static final String LINEAR = TrainingArguments.LINEAR;
     /** Linear warmup, then the peak rate throughout. */
-    public static final String CONSTANT = "constant";
+    public static final String CONSTANT = TrainingArguments.CONSTANT;
     /** The accepted {@code lr_scheduler_type} values. */
     public static final List<String> SCHEDULER_TYPES = List.of(COSINE, LINEAR, CONSTANT);
 
@@ -80,39 +81,30 @@ public record SftConfig(LoraConfig lora, ChatTemplate chatTemplate, int epochs, 
         if (chatTemplate == null) {
             throw new IllegalArgumentException("chatTemplate must not be null");
         }
-        atLeast(epochs, 1, "epochs");
-        if (maxSteps != -1 && maxSteps < 1) {
-            throw new IllegalArgumentException("maxSteps must be -1 (no limit) or at least 1, got " + maxSteps);
-        }
-        atLeast(batchSize, 1, "batchSize");
-        atLeast(gradientAccumulationSteps, 1, "gradientAccumulationSteps");
-        if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-            throw new IllegalArgumentException("learningRate must be finite and positive, got " + learningRate);
-        }
-        if (!(warmupRatio >= 0 && warmupRatio <= 1)) {
-            throw new IllegalArgumentException("warmupRatio must be in [0, 1], got " + warmupRatio);
-        }
-        if (!SCHEDULER_TYPES.contains(lrSchedulerType)) {
+        // Checked before TrainingArguments does, so that the message lists SFT's default first.
+        if (lrSchedulerType == null || !SCHEDULER_TYPES.contains(lrSchedulerType)) {
             throw new IllegalArgumentException("lrSchedulerType: unsupported value '" + lrSchedulerType
                     + "'; supported: " + String.join(", ", SCHEDULER_TYPES));
         }
-        if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
-            throw new IllegalArgumentException("weightDecay must be finite and at least 0, got " + weightDecay);
+        // Validates the settings shared with TrainingArguments; arguments() cannot yet, the fields being unset.
+        new TrainingArguments(epochs, maxSteps, batchSize, gradientAccumulationSteps, learningRate, warmupRatio,
+                lrSchedulerType, weightDecay, maxGradNorm, seed, outputDir, saveSteps, saveTotalLimit, evalSteps,
+                earlyStoppingPatience);
+        if (maxLength < 2) {
+            throw new IllegalArgumentException("maxLength must be at least 2, got " + maxLength);
         }
-        if (!(maxGradNorm >= 0) || Double.isInfinite(maxGradNorm)) {
-            throw new IllegalArgumentException("maxGradNorm must be finite and at least 0, got " + maxGradNorm);
-        }
-        atLeast(maxLength, 2, "maxLength");
-        atLeast(saveSteps, 0, "saveSteps");
-        atLeast(saveTotalLimit, 0, "saveTotalLimit");
-        atLeast(evalSteps, 0, "evalSteps");
-        atLeast(earlyStoppingPatience, 0, "earlyStoppingPatience");
     }
 
-    private static void atLeast(int value, int min, String what) {
-        if (value < min) {
-            throw new IllegalArgumentException(what + " must be at least " + min + ", got " + value);
-        }
+    /**
+     * Returns the settings shared with Hugging Face's {@code TrainingArguments}, which validate, schedule and
+     * summarize them and start the training loop's config.
+     *
+     * @return the training arguments
+     */
+    public TrainingArguments arguments() {
+        return new TrainingArguments(epochs, maxSteps, batchSize, gradientAccumulationSteps, learningRate,
+                warmupRatio, lrSchedulerType, weightDecay, maxGradNorm, seed, outputDir, saveSteps, saveTotalLimit,
+                evalSteps, earlyStoppingPatience);
     }
 
     /**
@@ -131,13 +123,7 @@ public record SftConfig(LoraConfig lora, ChatTemplate chatTemplate, int epochs, 
      * @return warmup over {@code round(warmupRatio * totalSteps)} steps, then the decay of {@link #lrSchedulerType()}
      */
     public LearningRateSchedule schedule(int totalSteps) {
-        int warmup = (int) Math.round(warmupRatio * totalSteps);
-        return switch (lrSchedulerType) {
-            case COSINE -> LearningRateSchedule.cosineWithWarmup(learningRate, warmup, totalSteps);
-            case LINEAR -> LearningRateSchedule.linearWithWarmup(learningRate, warmup, totalSteps);
-            default -> warmup == 0 ? LearningRateSchedule.constant(learningRate)
-                    : LearningRateSchedule.constantWithWarmup(learningRate, warmup);
-        };
+        return arguments().schedule(totalSteps);
     }
 
     /**
@@ -146,27 +132,14 @@ public record SftConfig(LoraConfig lora, ChatTemplate chatTemplate, int epochs, 
      * @return a sorted, unmodifiable map
      */
     public Map<String, String> summary() {
-        Map<String, String> m = new TreeMap<>();
+        Map<String, String> m = new TreeMap<>(arguments().summary());
         m.put("mode", isLora() ? "lora" : "full");
         m.put("lora_r", isLora() ? String.valueOf(lora.r()) : "-");
         m.put("lora_alpha", isLora() ? String.valueOf(lora.loraAlpha()) : "-");
         m.put("lora_dropout", isLora() ? String.valueOf(lora.loraDropout()) : "-");
         m.put("target_modules", isLora() ? String.valueOf(lora.targetModules()) : "-");
         m.put("default_system_message", String.valueOf(chatTemplate.defaultSystemMessage()));
-        m.put("num_train_epochs", String.valueOf(epochs));
-        m.put("max_steps", String.valueOf(maxSteps));
-        m.put("per_device_train_batch_size", String.valueOf(batchSize));
-        m.put("gradient_accumulation_steps", String.valueOf(gradientAccumulationSteps));
-        m.put("learning_rate", String.valueOf(learningRate));
-        m.put("warmup_ratio", String.valueOf(warmupRatio));
-        m.put("lr_scheduler_type", lrSchedulerType);
-        m.put("weight_decay", String.valueOf(weightDecay));
-        m.put("max_grad_norm", String.valueOf(maxGradNorm));
         m.put("max_length", String.valueOf(maxLength));
-        m.put("seed", String.valueOf(seed));
-        m.put("save_steps", String.valueOf(saveSteps));
-        m.put("eval_steps", String.valueOf(evalSteps));
-        m.put("early_stopping_patience", String.valueOf(earlyStoppingPatience));
         return Collections.unmodifiableMap(m);
     }
 

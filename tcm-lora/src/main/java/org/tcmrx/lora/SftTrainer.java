@@ -12,8 +12,6 @@ import org.slf4j.LoggerFactory;
 import org.tcmrx.core.DataSource;
 import org.tcmrx.core.Progress;
 import org.tcmrx.core.Provenance;
-import org.tcmrx.nn.AdamWConfig;
-import org.tcmrx.nn.EarlyStopping;
 import org.tcmrx.nn.JsonlMetricsListener;
 import org.tcmrx.nn.ParameterStore;
 import org.tcmrx.nn.TrainingConfig;
@@ -240,28 +238,11 @@ public final class SftTrainer {
 
     private TrainingConfig loopConfig(int trainSamples, boolean validation, Path out, SftTask task,
             List<TrainingListener> listeners) {
-        int batches = (trainSamples + config.batchSize() - 1) / config.batchSize();
-        // The loop's last step of an epoch takes the micro-batches that are left.
-        int stepsPerEpoch = (batches + config.gradientAccumulationSteps() - 1) / config.gradientAccumulationSteps();
-        TrainingConfig.Builder loop = TrainingConfig.builder()
-                .setEpochs(config.epochs())
-                .setSchedule(config.schedule(stepsPerEpoch * config.epochs()))
-                .setSeed(config.seed())
-                .optMaxSteps(config.maxSteps())
-                .optGradientAccumulationSteps(config.gradientAccumulationSteps())
-                .optMaxGradNorm(config.maxGradNorm())
-                .optAdamW(AdamWConfig.builder().optWeightDecay(config.weightDecay()).build())
-                .optEvalEverySteps(config.evalSteps())
-                .optCheckpointDir(out)
-                .optCheckpointEverySteps(config.saveSteps())
-                .optKeepCheckpoints(config.saveTotalLimit())
+        TrainingConfig.Builder loop = config.arguments()
+                .loopConfigBuilder(trainSamples, out, validation ? SftTask.EVAL_LOSS : null)
                 .optProgress(progress)
                 .addListener(new JsonlMetricsListener(out.resolve(METRICS_FILE)))
                 .addListener(task);
-        if (validation) {
-            loop.optEarlyStopping(new EarlyStopping(SftTask.EVAL_LOSS, EarlyStopping.Mode.MIN,
-                    config.earlyStoppingPatience(), 0.0));
-        }
         listeners.forEach(loop::addListener);
         return loop.build();
     }
