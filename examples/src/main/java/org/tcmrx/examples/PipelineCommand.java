@@ -149,6 +149,7 @@ final class PipelineCommand implements Callable<Integer> {
         stdout.println("Run folder: " + out.toAbsolutePath());
         stdout.flush();
         PipelineStages s = new PipelineStages(settings, run, data, progress, stdout);
+        PipelinePreferences preferences = new PipelinePreferences(s, settings, run, progress, stdout);
         Map<String, String> keys = new LinkedHashMap<>();
         List<EvaluationResult> results = null;
         long start = System.nanoTime();
@@ -179,8 +180,8 @@ final class PipelineCommand implements Callable<Integer> {
                 case "distill" -> s.distill();
                 case "sft" -> s.sft();
                 case "bart" -> s.bart();
-                case "pairs" -> s.pairs();
-                case "dpo" -> s.dpo();
+                case "pairs" -> preferences.pairs();
+                case "dpo" -> preferences.dpo();
                 default -> {
                     results = new PipelineEvaluation(s, run.stage("eval"), progress).run();
                     yield List.of("eval/report.json", "eval/summary.json", "eval/examples.jsonl");

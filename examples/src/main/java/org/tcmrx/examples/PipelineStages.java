@@ -22,7 +22,6 @@ import org.tcmrx.core.CaseSet;
 import org.tcmrx.core.ClinicalCase;
 import org.tcmrx.core.Dataset;
 import org.tcmrx.core.Herb;
-import org.tcmrx.core.HerbNormalizer;
 import org.tcmrx.core.HerbVocabulary;
 import org.tcmrx.core.Jsonl;
 import org.tcmrx.core.Progress;
@@ -36,19 +35,7 @@ import org.tcmrx.distill.KnowledgeTeacher;
 import org.tcmrx.distill.OpenAiChatClient;
 import org.tcmrx.distill.OpenAiConfig;
 import org.tcmrx.distill.TeacherDistiller;
-import org.tcmrx.dpo.ChosenWriter;
-import org.tcmrx.dpo.DpoConfig;
-import org.tcmrx.dpo.DpoLoss;
-import org.tcmrx.dpo.DpoResult;
-import org.tcmrx.dpo.ForcedPrescriptionWriter;
-import org.tcmrx.dpo.ImplicitPreferenceBuilder;
-import org.tcmrx.dpo.KnowledgeChosenWriter;
 import org.tcmrx.dpo.LoraDpoTrainer;
-import org.tcmrx.dpo.PairDecision;
-import org.tcmrx.dpo.PairStatistics;
-import org.tcmrx.dpo.PreferenceCandidate;
-import org.tcmrx.dpo.PreferencePair;
-import org.tcmrx.dpo.PreferencePairJsonl;
 import org.tcmrx.lora.CharacterTokenizer;
 import org.tcmrx.lora.ChatMessage;
 import org.tcmrx.lora.ChatTemplate;
@@ -68,8 +55,9 @@ import org.tcmrx.nn.JsonlMetricsListener;
 /**
  * The stages of {@code tcm pipeline}, each reading what the stages before it wrote into the run folder: distill
  * (teacher answers for the training records), sft (a Qwen2 base, trained from scratch on the corpus text or loaded,
- * then a LoRA adapter), bart (the herb ranker), pairs (BART against the SFT model), dpo (a new adapter on the merged
- * SFT model), eval (every ranker on the test split). {@link PipelineEvaluation} holds the last.
+ * then a LoRA adapter) and bart (the herb ranker), with what the later stages share: the splits, the prompts, and
+ * opening the SFT model. {@link PipelinePreferences} holds the pairs and dpo stages, {@link PipelineEvaluation} the
+ * last.
  */
 final class PipelineStages {
     /** The stages in order. */
@@ -343,76 +331,6 @@ final class PipelineStages {
 
     BartHerbRanker openBart() throws IOException {
         return BartHerbRanker.load(run.stage("bart").resolve("model"), HerbScoring.FIRST_STEP, Device.cpu());
-    }
-
-    // ---- pairs --------------------------------------------------------------------------------------------------
-
-    /** Preference pairs from BART against the SFT model on the training records, into {@code pairs/}. */
-    List<String> pairs() throws IOException {
-        Path dir = run.stage("pairs");
-        try (Llm llm = openLlm(false); BartHerbRanker bart = openBart()) {
-            LlmHerbRanker ranker = ranker(llm, "LLM-SFT");
-            KnowledgeTeacher teacher = KnowledgeTeacher.builder().build();
-            ChosenWriter writer = "forced".equals(settings.chosen())
-                    ? ForcedPrescriptionWriter.builder().setModel(llm.model()).setTokenizer(llm.tokenizer())
-                            .optChatTemplate(template()).optMaxNewTokens(settings.maxNewTokens())
-                            .optFallback(new KnowledgeChosenWriter(teacher)).build()
-                    : new KnowledgeChosenWriter(teacher);
-            ImplicitPreferenceBuilder builder = ImplicitPreferenceBuilder.builder().optMargin(settings.margin())
-                    .optReversePairs(settings.reversePairs()).optChosenWriter(writer).build();
-            List<ClinicalCase> train = train();
-            int meanSize = (int) Math.round(train.stream().mapToInt(c -> c.herbs().size()).average().orElse(1));
-            List<PreferencePair> pairs = new ArrayList<>();
-            List<Map<String, Object>> answers = new ArrayList<>();
-            PairStatistics statistics = new PairStatistics();
-            progress.start("preference pairs", train.size());
-            for (ClinicalCase c : train) {
-                LlmHerbRanker.Answer answer = ranker.answer(c.query());
-                // BART's top herbs, as many as the LLM wrote: the two compete on which herbs, not how many.
-                int k = answer.herbs().isEmpty() ? meanSize : answer.herbs().size();
-                List<Herb> bartHerbs = bart.rank(c.query(), k).herbs();
-                PairDecision d = builder.decide(PreferenceCandidate.of(c, answer, bartHerbs,
-                        HerbNormalizer.standard()));
-                statistics.add(d);
-                if (d.pairOrNull() != null) {
-                    pairs.add(d.pairOrNull());
-                }
-                answers.add(Map.of("id", c.id(), "answer", answer.text(), "outcome", d.outcome().name()));
-                progress.advance(1);
-            }
-            progress.finish();
-            PreferencePairJsonl.write(dir.resolve("pairs.jsonl"), pairs);
-            Jsonl.write(dir.resolve("answers.jsonl"), answers);
-            Map<String, Object> summary = new LinkedHashMap<>(statistics.toMap());
-            summary.put("builder", builder.describe());
-            AtomicFiles.writeString(dir.resolve("pair_statistics.json"),
-                    Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(summary) + "\n");
-            log.println("  " + statistics);
-        }
-        return List.of("pairs/pairs.jsonl", "pairs/pair_statistics.json", "pairs/answers.jsonl");
-    }
-
-    // ---- dpo ----------------------------------------------------------------------------------------------------
-
-    /** DPO of a new adapter on the merged SFT model, into {@code dpo/}; nothing when there are no pairs. */
-    List<String> dpo() throws IOException {
-        List<PreferencePair> pairs = PreferencePairJsonl.read(run.stage("pairs").resolve("pairs.jsonl"));
-        if (pairs.isEmpty()) {
-            log.println("  no preference pair was made: DPO did not run, and LLM-DPO is left out of the evaluation");
-            return List.of();
-        }
-        try (Llm llm = openLlm(false)) {
-            DpoResult result = new LoraDpoTrainer(llm.model(), llm.tokenizer(), DpoConfig.builder().optLora(lora())
-                    .optChatTemplate(template()).optLossType(DpoLoss.Type.of(settings.loss()))
-                    .optBeta(settings.beta()).optLearningRate(settings.dpoLearningRate())
-                    .optEpochs(settings.dpoEpochs()).optBatchSize(4).optWarmupRatio(0.1)
-                    .optMaxPromptLength(settings.maxLength() / 2).optMaxLength(settings.maxLength())
-                    .optSeed(settings.seed()).optOutputDir(run.stage("dpo")).build())
-                    .withProgress(progress).train(pairs, List.of());
-            log.printf("  DPO: %d pairs, %d steps; first step %s; last step %s%n", result.trainPairs(),
-                    result.training().steps(), result.firstStep(), result.lastStep());
-        }
-        return List.of("dpo/adapter", "dpo/metrics.jsonl", "dpo/rewards.png");
     }
 
     /** Whether the DPO stage trained an adapter. */
