@@ -127,7 +127,7 @@ final class PipelineCommand implements Callable<Integer> {
     @Option(names = "--beta", defaultValue = "0.1", description = "DPO beta. Default: ${DEFAULT-VALUE}.")
     double beta;
 
-    @Option(names = "--dpo-lr", defaultValue = "5e-4", description = "DPO learning rate. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--dpo-lr", defaultValue = "1e-4", description = "DPO learning rate. Default: ${DEFAULT-VALUE}.")
     double dpoLearningRate;
 
     @Option(names = "--dpo-epochs", defaultValue = "3", description = "DPO epochs. Default: ${DEFAULT-VALUE}.")
