@@ -1,6 +1,9 @@
 package org.tcmrx.examples;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tcmrx.core.Dataset;
 import org.tcmrx.core.Progress;
+import org.tcmrx.core.internal.Json;
 import org.tcmrx.eval.EvaluationReport;
 import org.tcmrx.eval.EvaluationResult;
 import picocli.CommandLine.Command;
@@ -196,7 +200,7 @@ final class PipelineCommand implements Callable<Integer> {
             PipelineReport.Result report = PipelineReport.write(out);
             stdout.printf("%-8s %s%n", "report", report.html().toAbsolutePath());
         }
-        if (results == null && java.nio.file.Files.isRegularFile(run.stage("eval").resolve("report.json"))) {
+        if (results == null && Files.isRegularFile(run.stage("eval").resolve("report.json"))) {
             results = EvaluationReport.readJson(run.stage("eval").resolve("report.json")).results();
         }
         if (results != null) {
@@ -211,13 +215,12 @@ final class PipelineCommand implements Callable<Integer> {
     }
 
     /** The LLM-DPO against LLM-SFT lines of {@code eval/summary.json}, when DPO ran. */
-    private static void printComparisons(PrintWriter stdout, RunFolder run) throws java.io.IOException {
+    private static void printComparisons(PrintWriter stdout, RunFolder run) throws IOException {
         Path summary = run.stage("eval").resolve("summary.json");
-        if (!java.nio.file.Files.isRegularFile(summary)) {
+        if (!Files.isRegularFile(summary)) {
             return;
         }
-        for (com.fasterxml.jackson.databind.JsonNode c : org.tcmrx.core.internal.Json.MAPPER.readTree(summary.toFile())
-                .path("comparisons")) {
+        for (JsonNode c : Json.MAPPER.readTree(summary.toFile()).path("comparisons")) {
             stdout.printf("%s vs %s, %s@%d: difference %+.4f [%+.4f, %+.4f], p = %.4f%n", c.path("a").asText(),
                     c.path("b").asText(), c.path("metric").asText(), c.path("k").asInt(),
                     c.path("difference").asDouble(), c.path("lower").asDouble(), c.path("upper").asDouble(),

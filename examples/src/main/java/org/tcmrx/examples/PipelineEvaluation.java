@@ -72,7 +72,8 @@ final class PipelineEvaluation {
                 LlmHerbRanker ranker = stages.ranker(llm, name);
                 results.add(evaluator.evaluate(ranker, test));
                 for (ClinicalCase c : shown) {
-                    answers.computeIfAbsent(c.id(), k -> new LinkedHashMap<>()).put(name, ranker.answer(c.query()).text());
+                    answers.computeIfAbsent(c.id(), k -> new LinkedHashMap<>())
+                            .put(name, ranker.answer(c.query()).text());
                 }
             }
         }

@@ -106,7 +106,8 @@ final class PipelinePreferences {
             return List.of();
         }
         try (PipelineStages.Llm llm = stages.openLlm(false)) {
-            DpoResult result = new LoraDpoTrainer(llm.model(), llm.tokenizer(), DpoConfig.builder().optLora(PipelineStages.lora())
+            DpoResult result = new LoraDpoTrainer(llm.model(), llm.tokenizer(), DpoConfig.builder()
+                    .optLora(PipelineStages.lora())
                     .optChatTemplate(stages.template()).optLossType(DpoLoss.Type.of(settings.loss()))
                     .optBeta(settings.beta()).optLearningRate(settings.dpoLearningRate())
                     .optEpochs(settings.dpoEpochs()).optBatchSize(4).optWarmupRatio(0.1)

@@ -307,7 +307,8 @@ public final class DpoConfigBuilder {
     }
 
     /**
-     * Sets the evaluations without improvement before stopping, 0 for never; see {@link DpoConfig#earlyStoppingPatience()}.
+     * Sets the evaluations without improvement before stopping, 0 for never; see
+     * {@link DpoConfig#earlyStoppingPatience()}.
      *
      * @param value the value
      * @return this builder

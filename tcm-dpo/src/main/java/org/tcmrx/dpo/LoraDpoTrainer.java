@@ -174,7 +174,8 @@ public final class LoraDpoTrainer implements DpoTrainer {
             AtomicFiles.writeString(adapterDir.resolve(PROVENANCE_FILE),
                     Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(provenance) + "\n");
             return new DpoResult(result, trainSet.pairs().size(), validSet.pairs().size(),
-                    trainSet.truncated() + validSet.truncated(), reference.computed(), reference.reused(), steps.first, steps.last, out, adapterDir, provenance);
+                    trainSet.truncated() + validSet.truncated(), reference.computed(), reference.reused(),
+                    steps.first, steps.last, out, adapterDir, provenance);
         } catch (IOException | RuntimeException e) {
             store.giveBack();
             if (existing == null) {

@@ -67,7 +67,7 @@ class LoraDpoTrainerTest {
         tokenizer.close();
     }
 
-    /** Eight pairs: the chosen answers prescribe herbs of the first half of the list, the rejected ones of the other. */
+    /** Eight pairs: the chosen answers prescribe herbs of the list's first half, the rejected ones of the other. */
     static List<PreferencePair> pairs() {
         List<PreferencePair> out = new ArrayList<>();
         for (int i = 0; i < 8; i++) {

@@ -24,8 +24,9 @@ import java.util.Set;
  * the token's decoded string is still such a prefix, or completes the section with its newline; so each herb is
  * checked character by character through a trie, whatever BPE pieces spell it. No herb is written twice: once a herb
  * is followed by a separator, the trie no longer completes it, and a prefix that leads only to herbs already written
- * is masked too; when every listed herb is written, only the section's end (a newline or EOS) is left. An EOS id (the tokenizer's
- * {@link QwenTokenizer#eosTokenIds()}) is allowed only right after a complete herb, where it ends the section. Every
+ * is masked too; when every listed herb is written, only the section's end (a newline or EOS) is left. An EOS id
+ * (the tokenizer's {@link QwenTokenizer#eosTokenIds()}) is allowed only right after a complete herb, where it ends
+ * the section. Every
  * other added token, any token whose decoded string is empty or holds U+FFFD (a piece of a character's bytes, whose
  * character cannot be checked) and any id outside the tokenizer's vocabulary (a model's padding rows) is masked inside
  * the section. When the section's text already breaks the rule (only possible when the token that completed the
@@ -189,7 +190,8 @@ public final class PrescriptionConstraint implements LogitsProcessor {
         Set<Integer> finished = new HashSet<>();
         StringBuilder item = new StringBuilder();
         int i = 0;
-        while (i < section.length() && (section.charAt(i) == '\n' || HEADER_TAIL_CHARS.indexOf(section.charAt(i)) >= 0)) {
+        while (i < section.length()
+                && (section.charAt(i) == '\n' || HEADER_TAIL_CHARS.indexOf(section.charAt(i)) >= 0)) {
             i++;
         }
         for (; i < section.length(); i++) {

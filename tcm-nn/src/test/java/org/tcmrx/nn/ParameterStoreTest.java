@@ -137,7 +137,7 @@ class ParameterStoreTest {
     @DisplayName("borrowing a model's arrays")
     class Borrowing {
         @Test
-        @DisplayName("borrow moves arrays in; giveBack returns each to its manager without a gradient, keeps added ones")
+        @DisplayName("borrow moves arrays in; giveBack returns each to its owner without a gradient, keeps added ones")
         void roundTrip() {
             try (NDManager model = NDManager.newBaseManager()) {
                 NDArray w = model.create(new float[] {1, 2}, new Shape(2));
