@@ -1,8 +1,12 @@
 package org.tcmrx.core;
 
+import java.text.Normalizer;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -50,6 +54,9 @@ public record ThreeSectionAnswer(String analysis, List<String> herbs, String exp
     private static final Pattern DOSE = Pattern.compile(
             "[(（\\[【]?[ \\t]*[0-9０-９]+(?:[.．][0-9０-９]+)?(?:[-~～—][0-9０-９]+(?:[.．][0-9０-９]+)?)?[ \\t]*"
                     + "(?:g|G|ｇ|克|钱|两|mg|ml|mL|毫升|枚|片|个|粒|只|条|支)?[ \\t]*[)）\\]】]?$");
+    /** A single dose in units of mass at the end of an item, optionally in brackets: its number and unit. */
+    private static final Pattern GRAMS = Pattern.compile(
+            "(?<![0-9０-９.．\\-~～—])([0-9０-９]+(?:[.．][0-9０-９]+)?)[ \\t]*(g|G|ｇ|克|mg)[ \\t]*[)）\\]】]?$");
     /** A list mark at the start of an item: a bullet, or a number followed by a dot or bracket. */
     private static final Pattern LIST_MARK = Pattern.compile("^(?:[-*•·+]+|[0-9０-９]+[.．)）])");
     /** Emphasis marks around an item. */
@@ -210,11 +217,7 @@ public record ThreeSectionAnswer(String analysis, List<String> herbs, String exp
         if (!found.equals(SECTIONS)) {
             return new Parse(null, List.of("sections out of order: " + String.join(", ", found)));
         }
-        String[] bodies = new String[3];
-        for (int i = 0; i < 3; i++) {
-            int end = i < 2 ? headers.get(i + 1).start() : text.length();
-            bodies[i] = text.substring(headers.get(i).end(), end).strip();
-        }
+        String[] bodies = bodies(text, headers);
         if (bodies[0].isEmpty()) {
             problems.add("empty section " + ANALYSIS);
         }
@@ -240,6 +243,53 @@ public record ThreeSectionAnswer(String analysis, List<String> herbs, String exp
             problems.add("empty section " + EXPLANATION);
         }
         return new Parse(herbs.isEmpty() ? null : new ThreeSectionAnswer(bodies[0], herbs, bodies[2]), problems);
+    }
+
+    /**
+     * Reads the doses written with the prescription's herbs, e.g. {@code 麻黄9g}, {@code 桂枝(6克)} or {@code 附子 15g}, for
+     * dose checks. Items are cut as in {@link #parse(String)}; a dose counts when it is a single number with a unit
+     * of mass, {@code g} (also full-width), {@code 克} or {@code mg}, read as grams, at the end of the herb's item
+     * or alone in the item right after it ({@code 附子 15g}). A range ({@code 6-9g}), a count ({@code 3枚}) or a
+     * number without a unit gives no dose. A herb written twice keeps its first dose.
+     *
+     * @param text the answer's text
+     * @return the doses in grams by herb name as parsed, in prescription order; empty when the text has no usable
+     *     three-section answer or no dose in grams
+     * @throws IllegalArgumentException when the text is null
+     */
+    public static Map<String, Dose> doses(String text) {
+        if (text == null) {
+            throw new IllegalArgumentException("text must not be null");
+        }
+        List<Header> headers = headers(text);
+        if (!headers.stream().map(Header::name).toList().equals(SECTIONS)) {
+            return Map.of();
+        }
+        Map<String, Dose> doses = new LinkedHashMap<>();
+        String last = null;
+        for (String item : SEPARATORS.split(bodies(text, headers)[1])) {
+            String herb = herbName(item);
+            // A dose written apart (附子 15g) belongs to the herb just before it.
+            String owner = herb.isEmpty() ? last : herb;
+            last = herb.isEmpty() ? null : herb;
+            Matcher m = GRAMS.matcher(EMPHASIS.matcher(item.strip()).replaceAll(""));
+            if (owner != null && m.find()) {
+                double amount = Double.parseDouble(Normalizer.normalize(m.group(1), Normalizer.Form.NFKC));
+                if (amount > 0) {
+                    doses.putIfAbsent(owner, Dose.grams(m.group(2).equals("mg") ? amount / 1000 : amount));
+                }
+            }
+        }
+        return Collections.unmodifiableMap(doses);
+    }
+
+    private static String[] bodies(String text, List<Header> headers) {
+        String[] bodies = new String[3];
+        for (int i = 0; i < 3; i++) {
+            int end = i < 2 ? headers.get(i + 1).start() : text.length();
+            bodies[i] = text.substring(headers.get(i).end(), end).strip();
+        }
+        return bodies;
     }
 
     /** One header found: its name and where it starts and ends in the text. */

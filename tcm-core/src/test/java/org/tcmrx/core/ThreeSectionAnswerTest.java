@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.IntStream;
@@ -225,5 +226,29 @@ class ThreeSectionAnswerTest {
         ThreeSectionAnswer.Parse p = parse(answer.render());
         assertThat(p.answerOrNull()).isEqualTo(answer);
         assertThat(p.problems()).allMatch(problem -> problem.startsWith("empty section "));
+    }
+
+    @Nested
+    @DisplayName("doses")
+    class Doses {
+        @Test
+        @DisplayName("reads grams after a herb, in brackets, written apart and in milligrams")
+        void reads() {
+            String text = "症状分析：a\n处方推荐：麻黄9g、桂枝(6克)、附子 15g、**杏仁１２ｇ**、冰片300mg、大枣3枚、甘草\n"
+                    + "处方解释：b";
+            assertThat(ThreeSectionAnswer.doses(text)).containsExactly(
+                    Map.entry("麻黄", Dose.grams(9)), Map.entry("桂枝", Dose.grams(6)),
+                    Map.entry("附子", Dose.grams(15)), Map.entry("杏仁", Dose.grams(12)),
+                    Map.entry("冰片", Dose.grams(0.3)));
+        }
+
+        @Test
+        @DisplayName("gives no dose for a range, a count, a bare number, or a text without an answer")
+        void none() {
+            assertThat(ThreeSectionAnswer.doses("症状分析：a\n处方推荐：麻黄6-9g、大枣3枚、生姜3\n处方解释：b")).isEmpty();
+            assertThat(ThreeSectionAnswer.doses("处方推荐：麻黄9g")).isEmpty();
+            assertThatThrownBy(() -> ThreeSectionAnswer.doses(null)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("text must not be null");
+        }
     }
 }

@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.tcmrx.core.MalformedDataException;
-import org.tcmrx.core.internal.TextLines;
 import org.tcmrx.core.internal.TsvHeader;
 
 /**
@@ -95,20 +94,10 @@ public final class HerbKnowledge {
      */
     public static HerbKnowledge read(InputStream in, String location, String name) throws IOException {
         Map<String, HerbProfile> profiles = new LinkedHashMap<>();
-        TsvHeader[] header = new TsvHeader[1];
-        TextLines.forEach(in, location, (n, line) -> {
-            if (line.isBlank() || line.startsWith("#")) {
-                return;
-            }
-            if (header[0] == null) {
-                header[0] = TsvHeader.parse(location, n, line);
-                COLUMNS.forEach(header[0]::column);
-                return;
-            }
-            String[] cols = header[0].split(n, line);
+        TsvHeader.forEachRow(in, location, COLUMNS, (n, values) -> {
             String[] v = new String[COLUMNS.size()];
             for (int i = 0; i < v.length; i++) {
-                v[i] = cols[header[0].column(COLUMNS.get(i))].strip();
+                v[i] = values.get(COLUMNS.get(i));
                 if (v[i].isEmpty()) {
                     throw new MalformedDataException(location, n, COLUMNS.get(i), "empty value");
                 }
@@ -118,10 +107,6 @@ public final class HerbKnowledge {
             }
             profiles.put(v[0], new HerbProfile(v[0], v[1], split(v[2]), split(v[3]), v[4]));
         });
-        if (header[0] == null) {
-            throw new MalformedDataException(location, 0, TsvHeader.FIELD, "empty file, expected a header with "
-                    + String.join(", ", COLUMNS));
-        }
         return new HerbKnowledge(name, profiles);
     }
 

@@ -1,6 +1,9 @@
 package org.tcmrx.core.internal;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.tcmrx.core.MalformedDataException;
@@ -91,5 +94,54 @@ public final class TsvHeader {
                     + " tab-separated columns as in the header, found " + values.length);
         }
         return values;
+    }
+
+    /** Receives one data row of a table: its 1-based line number and its values by column name, stripped. */
+    @FunctionalInterface
+    public interface RowHandler {
+        /**
+         * Handles a row.
+         *
+         * @param line the row's 1-based line number
+         * @param values the named columns' values, stripped, in the order asked for
+         */
+        void row(long line, Map<String, String> values);
+    }
+
+    /**
+     * Reads a UTF-8 table whose first non-comment line is the header: blank lines and lines starting with {@code #}
+     * are skipped, every named column must be in the header, and every row must have the header's number of columns.
+     *
+     * @param in the table, read fully, not closed
+     * @param location the name used in messages
+     * @param columns the columns handed to the handler
+     * @param handler receives each data row
+     * @throws IOException when the stream cannot be read
+     * @throws MalformedDataException when a column is missing, a row has the wrong number of columns, or the file
+     *     has no header
+     */
+    public static void forEachRow(InputStream in, String location, List<String> columns, RowHandler handler)
+            throws IOException {
+        TsvHeader[] header = new TsvHeader[1];
+        TextLines.forEach(in, location, (n, line) -> {
+            if (line.isBlank() || line.startsWith("#")) {
+                return;
+            }
+            if (header[0] == null) {
+                header[0] = parse(location, n, line);
+                columns.forEach(header[0]::column);
+                return;
+            }
+            String[] cols = header[0].split(n, line);
+            Map<String, String> values = new LinkedHashMap<>();
+            for (String c : columns) {
+                values.put(c, cols[header[0].column(c)].strip());
+            }
+            handler.row(n, values);
+        });
+        if (header[0] == null) {
+            throw new MalformedDataException(location, 0, FIELD, "empty file, expected a header with "
+                    + String.join(", ", columns));
+        }
     }
 }
