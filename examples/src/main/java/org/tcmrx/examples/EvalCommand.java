@@ -8,6 +8,9 @@ import java.util.concurrent.Callable;
 import org.tcmrx.core.CaseSet;
 import org.tcmrx.core.Dataset;
 import org.tcmrx.core.HerbRanker;
+import org.tcmrx.core.safety.SafeHerbRanker;
+import org.tcmrx.core.safety.SafetyChecker;
+import org.tcmrx.core.safety.SafetyRules;
 import org.tcmrx.eval.BootstrapComparison;
 import org.tcmrx.eval.EvaluationReport;
 import org.tcmrx.eval.EvaluationResult;
@@ -15,6 +18,8 @@ import org.tcmrx.eval.Metric;
 import org.tcmrx.eval.PairedBootstrap;
 import org.tcmrx.eval.PrecisionConvention;
 import org.tcmrx.eval.RankerEvaluator;
+import org.tcmrx.eval.SafetySummary;
+import org.tcmrx.eval.SafetyTables;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -80,6 +85,25 @@ final class EvalCommand implements Callable<Integer> {
             description = "How the BART ranker scores herbs: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
     org.tcmrx.bart.HerbScoring bartScoring;
 
+    @Option(names = "--safety", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Check each ranker's top-K lists and the true prescriptions against the clinical safety"
+                    + " rules (十八反, 十九畏, pregnancy, dose limits) and print how often each rule fires."
+                    + " Default: on; --no-safety skips it.")
+    boolean safety;
+
+    @Option(names = "--safety-k", paramLabel = "K", defaultValue = "10",
+            description = "Cut-off of the lists the safety check reads. Default: ${DEFAULT-VALUE}.")
+    int safetyK;
+
+    @Option(names = "--safety-rules", paramLabel = "TSV", arity = "2",
+            description = "A rule table and an alias table (RULES ALIASES) to check with instead of the embedded ones.")
+    List<Path> safetyRules;
+
+    @Option(names = "--safe",
+            description = "Also evaluate each ranker behind SafeHerbRanker (no 十八反/十九畏 pair in its lists) and"
+                    + " print what that costs in P@K, with paired bootstrap intervals.")
+    boolean safe;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
@@ -97,9 +121,21 @@ final class EvalCommand implements Callable<Integer> {
         if (threads != null) {
             builder.optThreads(threads);
         }
+        SafetyChecker checker = null;
+        if (safety || safe) {
+            SafetyChecker.Builder cb = SafetyChecker.builder();
+            if (safetyRules != null) {
+                cb.optRules(SafetyRules.load(safetyRules.get(0), safetyRules.get(1)));
+            }
+            checker = cb.build();
+        }
+        if (safety) {
+            builder.optSafetyChecker(checker).optSafetyK(safetyK);
+        }
         RankerEvaluator evaluator = builder.build();
 
         List<EvaluationResult> results = new ArrayList<>();
+        List<EvaluationResult> safeResults = new ArrayList<>();
         List<String> timings = new ArrayList<>();
         for (Baseline b : rankers) {
             long t0 = System.nanoTime();
@@ -110,6 +146,10 @@ final class EvalCommand implements Callable<Integer> {
             timings.add(String.format("%-16s fit %7.3f s   ranked %,d queries in %.3f s (%,.0f queries/s)",
                     ranker.name(), fitNanos / 1e9, test.size(), result.wallTimeMillis() / 1e3,
                     test.size() / Math.max(result.wallTimeMillis() / 1e3, 1e-9)));
+            if (safe) {
+                safeResults.add(evaluator.evaluate(SafeHerbRanker.of(ranker,
+                        checker.withKinds(SafeHerbRanker.PAIR_KINDS)), dataset, evalSplit));
+            }
         }
         if (bart != null) {
             try (org.tcmrx.bart.BartHerbRanker ranker = org.tcmrx.bart.BartHerbRanker.load(bart, bartScoring,
@@ -118,14 +158,29 @@ final class EvalCommand implements Callable<Integer> {
                 results.add(result);
                 timings.add(String.format("%-16s loaded from %s, %s; ranked %,d queries in %.3f s", ranker.name(),
                         bart, bartScoring, test.size(), result.wallTimeMillis() / 1e3));
+                if (safe) {
+                    safeResults.add(evaluator.evaluate(SafeHerbRanker.of(ranker,
+                            checker.withKinds(SafeHerbRanker.PAIR_KINDS)), dataset, evalSplit));
+                }
             }
         }
-        stdout.println(EvaluationReport.toTextTable(results));
+        List<EvaluationResult> all = new ArrayList<>(results);
+        all.addAll(safeResults);
+        stdout.println(EvaluationReport.toTextTable(all));
         stdout.println("Precision: " + convention + "; F1 = harmonic mean of mean P and mean R; NDCG standard.");
         stdout.println();
         timings.forEach(stdout::println);
 
-        EvaluationReport.Builder report = EvaluationReport.builder().addResults(results);
+        EvaluationReport.Builder report = EvaluationReport.builder().addResults(all);
+        if (safety) {
+            report.optTruthSafety(SafetySummary.ofPrescriptions(checker, test));
+            stdout.printf("%nSafety (%s): lists that trigger each kind of rule, then each rule%n",
+                    checker.rules());
+            stdout.print(SafetyTables.text(report.build().safetySummaries()));
+        }
+        if (safe) {
+            printSafeCost(stdout, report, results, safeResults);
+        }
         if (resamples > 0 && results.size() > 1) {
             PairedBootstrap bootstrap = PairedBootstrap.builder().optResamples(resamples).optSeed(seed).build();
             int k = ks.get(0);
@@ -147,6 +202,22 @@ final class EvalCommand implements Callable<Integer> {
         }
         stdout.flush();
         return 0;
+    }
+
+    private void printSafeCost(PrintWriter stdout, EvaluationReport.Builder report, List<EvaluationResult> plain,
+            List<EvaluationResult> safeOnes) {
+        PairedBootstrap bootstrap = PairedBootstrap.builder().optResamples(Math.max(resamples, 1000)).optSeed(seed)
+                .build();
+        stdout.printf("%nCost of SafeHerbRanker (no 十八反/十九畏 pair in the list), P@K, ranker+Safe − ranker:%n");
+        for (int i = 0; i < plain.size(); i++) {
+            for (int k : ks) {
+                BootstrapComparison c = bootstrap.compare(safeOnes.get(i), plain.get(i), Metric.PRECISION, k);
+                report.addComparison(c);
+                stdout.printf("  %-16s P@%-3d %.4f → %.4f  %+.5f  95%% CI [%+.5f, %+.5f]  p = %.4f%n",
+                        plain.get(i).ranker(), k, c.b().estimate(), c.a().estimate(), c.difference().estimate(),
+                        c.difference().lower(), c.difference().upper(), c.pValue());
+            }
+        }
     }
 
     /** Converts ranker names with a clear message. */

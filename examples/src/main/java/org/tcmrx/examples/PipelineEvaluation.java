@@ -15,6 +15,7 @@ import org.tcmrx.core.Jsonl;
 import org.tcmrx.core.Progress;
 import org.tcmrx.core.internal.AtomicFiles;
 import org.tcmrx.core.internal.Json;
+import org.tcmrx.core.safety.SafetyChecker;
 import org.tcmrx.eval.BootstrapComparison;
 import org.tcmrx.eval.CoOccurrenceRanker;
 import org.tcmrx.eval.ConfidenceInterval;
@@ -29,8 +30,9 @@ import org.tcmrx.lora.LlmHerbRanker;
 /**
  * The pipeline's evaluation stage: TopPop, CoOcc, BART, LLM-SFT and (when DPO ran) LLM-DPO on the test split at
  * K = 5, 10, 20, 30, written as {@code eval/report.json} (every per-case value), {@code eval/summary.json} (each
- * metric with its 95% bootstrap interval, and LLM-DPO against LLM-SFT) and {@code eval/examples.jsonl} (five cases
- * with both LLMs' answers and BART's top herbs, for the report).
+ * metric with its 95% bootstrap interval, and LLM-DPO against LLM-SFT), {@code eval/examples.jsonl} (five cases
+ * with both LLMs' answers and BART's top herbs, for the report) and {@code eval/safety.json}
+ * ({@link PipelineSafety}).
  */
 final class PipelineEvaluation {
     /** The cut-offs. */
@@ -51,17 +53,23 @@ final class PipelineEvaluation {
     /** Runs the evaluation and returns the results in table order. */
     List<EvaluationResult> run() throws IOException {
         CaseSet test = stages.test();
-        RankerEvaluator evaluator = RankerEvaluator.builder().optKs(KS).optThreads(1).optProgress(progress).build();
+        SafetyChecker checker = SafetyChecker.standard();
+        RankerEvaluator evaluator = RankerEvaluator.builder().optKs(KS).optThreads(1).optProgress(progress)
+                .optSafetyChecker(checker).build();
         List<EvaluationResult> results = new ArrayList<>();
+        List<PipelineSafety.Cost> costs = new ArrayList<>();
         List<ClinicalCase> train = stages.train();
-        for (HerbRanker r : List.<HerbRanker>of(TopPopRanker.fit(train), CoOccurrenceRanker.fit(train))) {
+        CoOccurrenceRanker coOcc = CoOccurrenceRanker.fit(train);
+        for (HerbRanker r : List.<HerbRanker>of(TopPopRanker.fit(train), coOcc)) {
             results.add(evaluator.evaluate(r, test));
         }
+        costs.addAll(PipelineSafety.cost(evaluator, checker, coOcc, test, results.get(1)));
         List<ClinicalCase> shown = test.subList(0, Math.min(EXAMPLES, test.size()));
         Map<String, Map<String, String>> answers = new LinkedHashMap<>();
         Map<String, List<String>> bartTop = new LinkedHashMap<>();
         try (BartHerbRanker bart = stages.openBart()) {
             results.add(evaluator.evaluate(bart, test));
+            costs.addAll(PipelineSafety.cost(evaluator, checker, bart, test, results.get(results.size() - 1)));
             for (ClinicalCase c : shown) {
                 bartTop.put(c.id(), bart.rank(c.query(), 10).herbs().stream().map(Herb::name).toList());
             }
@@ -80,6 +88,7 @@ final class PipelineEvaluation {
         EvaluationReport.builder().addResults(results).optIncludeCases(true).build()
                 .writeJson(dir.resolve("report.json"));
         writeSummary(results, test);
+        PipelineSafety.write(dir.resolve(PipelineSafety.FILE), checker, test, results, costs);
         List<Map<String, Object>> examples = new ArrayList<>();
         for (ClinicalCase c : shown) {
             Map<String, Object> e = new LinkedHashMap<>();

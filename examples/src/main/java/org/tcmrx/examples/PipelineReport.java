@@ -19,6 +19,7 @@ import org.tcmrx.core.MalformedDataException;
 import org.tcmrx.core.TcmRxVersion;
 import org.tcmrx.core.internal.AtomicFiles;
 import org.tcmrx.dpo.DpoChart;
+import org.tcmrx.eval.SafetyTables;
 
 /**
  * Turns a finished {@code tcm pipeline} run folder into a report for people: {@code report/report.md}, a
@@ -85,6 +86,7 @@ final class PipelineReport {
         doc.heading(1, TITLE).paragraph(summary(run));
         evaluation(doc, run.summary());
         comparisons(doc, run.summary().comparisons());
+        safety(doc, PipelineSafety.read(runDir.resolve("eval").resolve(PipelineSafety.FILE)));
         List<Path> charts = charts(doc, runDir, dir, run.summary());
         examples(doc, run.examples());
         pairs(doc, run.pairStatistics());
@@ -220,6 +222,31 @@ final class PipelineReport {
     private static void missing(ReportDocument doc, String title, String why) {
         LOG.debug("no {} chart: {}", title, why);
         doc.heading(3, title).paragraph("The " + title + " chart is not available: " + why + ".");
+    }
+
+    private static void safety(ReportDocument doc, PipelineSafety.Report report) {
+        doc.heading(2, "Safety");
+        if (report == null) {
+            doc.paragraph("Safety findings are not available: eval/safety.json was not found.");
+            return;
+        }
+        doc.paragraph("How many lists trigger the clinical safety rules (" + report.rules() + "): 十八反 and 十九畏 "
+                + "pairs, pregnancy contraindications and dose limits, each rule citing its source.");
+        SafetyTables.Table overview = SafetyTables.overview(report.summaries());
+        doc.table(overview.header(), overview.rows()).paragraph(SafetyTables.note(report.summaries()));
+        SafetyTables.Table byRule = SafetyTables.byRule(report.summaries());
+        doc.table(byRule.header(), byRule.rows());
+        if (!report.costs().isEmpty()) {
+            doc.paragraph("What keeping 十八反/十九畏 pairs out of the lists (SafeHerbRanker) costs in P@K, with the "
+                    + "95% paired bootstrap interval of the difference:");
+            List<List<String>> rows = new ArrayList<>();
+            for (PipelineSafety.Cost c : report.costs()) {
+                rows.add(List.of(c.ranker(), "P@" + c.k(), number(c.plain()), number(c.safe()),
+                        String.format(Locale.ROOT, "%+.4f [%+.4f, %+.4f]", c.difference(), c.lower(), c.upper()),
+                        String.format(Locale.ROOT, "%.3f", c.p())));
+            }
+            doc.table(List.of("Ranker", "Metric", "Ranker", "+Safe", "Difference [95% CI]", "p"), rows);
+        }
     }
 
     private static PipelineRun.TrainingLog log(Path file) throws IOException {

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,6 +18,11 @@ import org.tcmrx.bart.BartHerbRanker;
 import org.tcmrx.bart.HerbScoring;
 import org.tcmrx.core.Herb;
 import org.tcmrx.core.Query;
+import org.tcmrx.core.Ranking;
+import org.tcmrx.core.safety.RuleKind;
+import org.tcmrx.core.safety.SafeHerbRanker;
+import org.tcmrx.core.safety.SafetyChecker;
+import org.tcmrx.core.safety.SafetyFinding;
 import org.tcmrx.core.ScoredHerb;
 import org.tcmrx.core.Symptom;
 import org.tcmrx.core.internal.Json;
@@ -61,6 +67,15 @@ final class RecommendCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
 
+    @Option(names = "--pregnant", description = "The patient is pregnant: also check the pregnancy rules (妊娠禁用,"
+            + " 妊娠慎用), and keep herbs forbidden in pregnancy out of BART's ranking.")
+    boolean pregnant;
+
+    @Option(names = "--no-safe", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Keep 十八反/十九畏 pairs out of BART's ranking (SafeHerbRanker). Default: on; --no-safe "
+                    + "shows the raw ranking, flagged.")
+    boolean safe;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
@@ -95,10 +110,31 @@ final class RecommendCommand implements Callable<Integer> {
                             .build())
                     .build().answer(query);
         }
+        Set<RuleKind> kinds = EnumSet.of(RuleKind.EIGHTEEN_INCOMPATIBILITIES, RuleKind.NINETEEN_ANTAGONISMS,
+                RuleKind.DOSE_LIMIT);
+        if (pregnant) {
+            kinds.addAll(EnumSet.of(RuleKind.PREGNANCY_FORBIDDEN, RuleKind.PREGNANCY_CAUTION));
+        }
+        SafetyChecker checker = SafetyChecker.builder().optKinds(kinds).build();
+        List<SafetyFinding> answerFindings = checker.checkAnswer(answer.text());
         List<ScoredHerb> bart;
+        List<SafetyFinding> bartFindings;
         try (BartHerbRanker ranker = BartHerbRanker.load(run.resolve("bart").resolve("model"), HerbScoring.FIRST_STEP,
                 Device.cpu())) {
-            bart = ranker.rank(query, k).entries();
+            if (safe) {
+                Set<RuleKind> filtered = EnumSet.copyOf(SafeHerbRanker.PAIR_KINDS);
+                if (pregnant) {
+                    filtered.add(RuleKind.PREGNANCY_FORBIDDEN);
+                }
+                SafeHerbRanker.Filtered f = SafeHerbRanker.of(ranker, checker.withKinds(filtered))
+                        .rankFiltered(query, k);
+                bart = f.ranking().entries();
+                bartFindings = f.removed();
+            } else {
+                Ranking r = ranker.rank(query, k);
+                bart = r.entries();
+                bartFindings = checker.check(r.herbs());
+            }
         }
         if (json) {
             Map<String, Object> out = new LinkedHashMap<>();
@@ -110,6 +146,8 @@ final class RecommendCommand implements Callable<Integer> {
             List<Map<String, Object>> ranking = new ArrayList<>();
             bart.forEach(s -> ranking.add(Map.of("herb", s.herb().name(), "score", s.score())));
             out.put("bart", ranking);
+            out.put("answer_safety", answerFindings.stream().map(SafetyFinding::message).toList());
+            out.put(safe ? "bart_removed" : "bart_safety", bartFindings.stream().map(SafetyFinding::message).toList());
             stdout.println(Json.MAPPER.writeValueAsString(out));
         } else {
             stdout.println("Findings: " + LlmHerbRanker.findings(query).replace("\n", "; "));
@@ -120,14 +158,27 @@ final class RecommendCommand implements Callable<Integer> {
                 stdout.println("(the answer does not read as the three sections: "
                         + String.join("; ", answer.parse().problems()) + ")");
             }
+            printFindings(stdout, "Safety of the answer", answerFindings);
             stdout.println();
-            stdout.println("BART's ranking:");
+            stdout.println("BART's ranking" + (safe ? " (十八反/十九畏 pairs kept out):" : ":"));
             for (int i = 0; i < bart.size(); i++) {
                 stdout.printf("%3d. %s  %.4f%n", i + 1, bart.get(i).herb().name(), bart.get(i).score());
             }
+            printFindings(stdout, safe ? "Removed from BART's ranking" : "Safety of BART's ranking", bartFindings);
         }
         stdout.flush();
         return 0;
+    }
+
+    private void printFindings(PrintWriter stdout, String title, List<SafetyFinding> findings) {
+        if (findings.isEmpty()) {
+            stdout.println(title + ": no finding" + (pregnant ? "" : " (pregnancy rules not checked; --pregnant)"));
+            return;
+        }
+        stdout.println(title + ":");
+        for (SafetyFinding f : findings) {
+            stdout.println("  ! " + f.message() + " — " + f.source());
+        }
     }
 
     /**

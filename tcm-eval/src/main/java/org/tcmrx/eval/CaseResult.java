@@ -11,8 +11,10 @@ import org.tcmrx.core.internal.Checks;
  * @param truthSize how many herbs the case's prescription has
  * @param ranked how many herbs the ranker returned
  * @param metrics the metrics at each cut-off, in the evaluation's order of cut-offs
+ * @param safety the ids of the safety rules the ranker's top-K list triggered, in rule-table order, each once; empty
+ *     when none did or no safety check ran
  */
-public record CaseResult(String caseId, int truthSize, int ranked, List<CaseMetrics> metrics) {
+public record CaseResult(String caseId, int truthSize, int ranked, List<CaseMetrics> metrics, List<String> safety) {
     /**
      * Validates and copies the record.
      *
@@ -20,6 +22,7 @@ public record CaseResult(String caseId, int truthSize, int ranked, List<CaseMetr
      * @param truthSize how many herbs the case's prescription has
      * @param ranked how many herbs the ranker returned
      * @param metrics the metrics at each cut-off, in the evaluation's order of cut-offs
+     * @param safety the ids of the safety rules triggered; null is read as none (reports written before the check)
      * @throws IllegalArgumentException when the id is blank, {@code truthSize < 1}, {@code ranked < 0}, or there is
      *     no metric
      */
@@ -35,6 +38,19 @@ public record CaseResult(String caseId, int truthSize, int ranked, List<CaseMetr
         if (metrics.isEmpty()) {
             throw new IllegalArgumentException("metrics of case '" + caseId + "' must not be empty");
         }
+        safety = safety == null ? List.of() : Checks.uniqueList(safety, "safety");
+    }
+
+    /**
+     * Creates a record without safety findings.
+     *
+     * @param caseId the case's id
+     * @param truthSize how many herbs the case's prescription has
+     * @param ranked how many herbs the ranker returned
+     * @param metrics the metrics at each cut-off
+     */
+    public CaseResult(String caseId, int truthSize, int ranked, List<CaseMetrics> metrics) {
+        this(caseId, truthSize, ranked, metrics, List.of());
     }
 
     /**

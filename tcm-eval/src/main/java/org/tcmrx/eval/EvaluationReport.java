@@ -42,9 +42,10 @@ public final class EvaluationReport {
      * @param results the results, without per-case values unless the report keeps them
      * @param comparisons the paired bootstrap comparisons
      * @param intervals the single-ranker bootstrap intervals
+     * @param truthSafety how often the split's true prescriptions trigger safety rules, or null
      */
     public record Document(Provenance provenance, String notes, List<EvaluationResult> results,
-            List<BootstrapComparison> comparisons, List<BootstrapInterval> intervals) {
+            List<BootstrapComparison> comparisons, List<BootstrapInterval> intervals, SafetySummary truthSafety) {
         /**
          * Validates and copies the document.
          *
@@ -53,6 +54,7 @@ public final class EvaluationReport {
          * @param results the results, without per-case values unless the report keeps them
          * @param comparisons the paired bootstrap comparisons
          * @param intervals the single-ranker bootstrap intervals
+         * @param truthSafety the safety summary of the true prescriptions, or null
          * @throws IllegalArgumentException when a field is missing
          */
         public Document {
@@ -68,12 +70,14 @@ public final class EvaluationReport {
     private final List<BootstrapComparison> comparisons;
     private final List<BootstrapInterval> intervals;
     private final boolean includeCases;
+    private final SafetySummary truthSafety;
 
     private EvaluationReport(Builder b) {
         this.results = List.copyOf(b.results);
         this.comparisons = List.copyOf(b.comparisons);
         this.intervals = List.copyOf(b.intervals);
         this.includeCases = b.includeCases;
+        this.truthSafety = b.truthSafety;
     }
 
     /**
@@ -117,7 +121,7 @@ public final class EvaluationReport {
                 .build();
         List<EvaluationResult> written = includeCases ? results
                 : results.stream().map(EvaluationResult::withoutCases).toList();
-        return new Document(provenance, notes(), written, comparisons, intervals);
+        return new Document(provenance, notes(), written, comparisons, intervals, truthSafety);
     }
 
     /**
@@ -157,7 +161,8 @@ public final class EvaluationReport {
 
     /**
      * Renders the report as Markdown: the main table, a note on conventions, a supplementary table (mean F1,
-     * SMGCN's NDCG, hit rate) and the bootstrap tables when there are any.
+     * SMGCN's NDCG, hit rate), the bootstrap tables when there are any, and the safety tables
+     * ({@link SafetyTables}) when results carry a safety summary.
      *
      * @return the Markdown text
      */
@@ -190,6 +195,11 @@ public final class EvaluationReport {
             sb.append(Tables.markdown(List.of("Ranker", "Split", "Metric", "Value [CI]", "B, level, seed"), rows,
                     3));
         }
+        List<SafetySummary> safety = safetySummaries();
+        if (!safety.isEmpty()) {
+            sb.append("\nSafety: how many lists trigger the clinical safety rules.\n\n")
+                    .append(SafetyTables.markdown(safety));
+        }
         return sb.toString();
     }
 
@@ -215,6 +225,25 @@ public final class EvaluationReport {
     public static String toTextTable(List<EvaluationResult> results) {
         checkResults(results);
         return Tables.text(header(results, MAIN), rows(results, MAIN));
+    }
+
+    /**
+     * Returns the safety summaries of the report: the true prescriptions' (when given), then each result's that has
+     * one.
+     *
+     * @return the summaries, empty when no result has one
+     */
+    public List<SafetySummary> safetySummaries() {
+        List<SafetySummary> out = new ArrayList<>();
+        for (EvaluationResult r : results) {
+            if (r.safety() != null) {
+                out.add(r.safety());
+            }
+        }
+        if (!out.isEmpty() && truthSafety != null) {
+            out.add(0, truthSafety);
+        }
+        return out;
     }
 
     /** The conventions of the main table, in words. */
@@ -296,8 +325,21 @@ public final class EvaluationReport {
         private final List<BootstrapComparison> comparisons = new ArrayList<>();
         private final List<BootstrapInterval> intervals = new ArrayList<>();
         private boolean includeCases;
+        private SafetySummary truthSafety;
 
         private Builder() {}
+
+        /**
+         * Sets how often the evaluated split's true prescriptions trigger safety rules, shown first in the safety
+         * tables ({@link SafetySummary#ofPrescriptions}); default none.
+         *
+         * @param truthSafety the summary, or null
+         * @return this builder
+         */
+        public Builder optTruthSafety(SafetySummary truthSafety) {
+            this.truthSafety = truthSafety;
+            return this;
+        }
 
         /**
          * Adds a result; results appear in the order added.

@@ -19,10 +19,11 @@ import org.tcmrx.core.internal.Checks;
  * @param cases the per-case values in split order, or an empty list when dropped
  * @param wallTimeMillis how long the evaluation took, ranking included
  * @param provenance what produced the result
+ * @param safety how often the ranker's top-K lists trigger safety rules, or null when no safety check ran
  */
 public record EvaluationResult(String ranker, String split, List<Integer> ks, PrecisionConvention convention,
         int smgcnListLength, int caseCount, List<AggregateRow> rows, List<CaseResult> cases, long wallTimeMillis,
-        Provenance provenance) {
+        Provenance provenance, SafetySummary safety) {
     /**
      * Validates and copies the result.
      *
@@ -36,8 +37,9 @@ public record EvaluationResult(String ranker, String split, List<Integer> ks, Pr
      * @param cases the per-case values in split order, or an empty list when dropped
      * @param wallTimeMillis how long the evaluation took, ranking included
      * @param provenance what produced the result
+     * @param safety the safety summary, or null
      * @throws IllegalArgumentException when a field is missing, the cut-offs are not ascending, the rows or cases do
-     *     not match the cut-offs, or the number of cases is wrong
+     *     not match the cut-offs, the number of cases is wrong, or the safety summary counts another number of lists
      */
     public EvaluationResult {
         Checks.name(ranker, "ranker");
@@ -77,6 +79,30 @@ public record EvaluationResult(String ranker, String split, List<Integer> ks, Pr
             throw new IllegalArgumentException("wallTimeMillis must not be negative, got " + wallTimeMillis);
         }
         Checks.notNull(provenance, "provenance");
+        if (safety != null && safety.lists() != caseCount) {
+            throw new IllegalArgumentException("safety summary counts " + safety.lists() + " lists, expected "
+                    + caseCount);
+        }
+    }
+
+    /**
+     * Creates a result without a safety summary.
+     *
+     * @param ranker the ranker's name
+     * @param split the split's name
+     * @param ks the cut-offs, ascending
+     * @param convention the precision convention
+     * @param smgcnListLength the list length {@code L} of SMGCN's NDCG
+     * @param caseCount how many cases were evaluated
+     * @param rows one aggregate row per cut-off
+     * @param cases the per-case values in split order, or an empty list
+     * @param wallTimeMillis how long the evaluation took
+     * @param provenance what produced the result
+     */
+    public EvaluationResult(String ranker, String split, List<Integer> ks, PrecisionConvention convention,
+            int smgcnListLength, int caseCount, List<AggregateRow> rows, List<CaseResult> cases, long wallTimeMillis,
+            Provenance provenance) {
+        this(ranker, split, ks, convention, smgcnListLength, caseCount, rows, cases, wallTimeMillis, provenance, null);
     }
 
     /**
@@ -157,7 +183,7 @@ public record EvaluationResult(String ranker, String split, List<Integer> ks, Pr
      */
     public EvaluationResult withoutCases() {
         return new EvaluationResult(ranker, split, ks, convention, smgcnListLength, caseCount, rows, List.of(),
-                wallTimeMillis, provenance);
+                wallTimeMillis, provenance, safety);
     }
 
     private int indexOf(int k) {

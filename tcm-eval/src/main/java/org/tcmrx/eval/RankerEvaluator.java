@@ -20,6 +20,7 @@ import org.tcmrx.core.Progress;
 import org.tcmrx.core.Provenance;
 import org.tcmrx.core.Ranking;
 import org.tcmrx.core.internal.Checks;
+import org.tcmrx.core.safety.SafetyChecker;
 
 /**
  * Evaluates a {@link HerbRanker} on a split: asks it once per case for the longest list any metric needs, scores
@@ -30,6 +31,8 @@ import org.tcmrx.core.internal.Checks;
  * immutable and may be shared.
  */
 public final class RankerEvaluator {
+    /** The default cut-off of the safety check. */
+    public static final int DEFAULT_SAFETY_K = 10;
     /** Cases per unit of work: small enough to balance slow rankers, large enough to keep hand-over cheap. */
     private static final int MAX_CHUNK = 64;
 
@@ -38,6 +41,8 @@ public final class RankerEvaluator {
     private final int threads;
     private final Progress progress;
     private final int smgcnListLength;
+    private final SafetyChecker safetyChecker;
+    private final int safetyK;
 
     private RankerEvaluator(Builder b) {
         this.ks = b.ks;
@@ -45,6 +50,8 @@ public final class RankerEvaluator {
         this.threads = b.threads;
         this.progress = b.progress;
         this.smgcnListLength = b.smgcnListLength;
+        this.safetyChecker = b.safetyChecker;
+        this.safetyK = b.safetyK;
     }
 
     /**
@@ -145,10 +152,14 @@ public final class RankerEvaluator {
                 .addParameter("smgcnListLength", smgcnListLength)
                 .addParameter("depth", depth())
                 .addParameter("threads", threads)
+                .addParameter("safetyK", safetyChecker == null ? 0 : safetyK)
+                .addParameter("safetyRules", safetyChecker == null ? "" : safetyChecker.rules().toString())
                 .addData(sources)
                 .build();
+        SafetySummary safety = safetyChecker == null ? null : SafetySummary.ofRuleIds(name, safetyK,
+                cases.stream().map(CaseResult::safety).toList(), safetyChecker);
         return new EvaluationResult(name, split.name(), ks, convention, smgcnListLength, n, rows, cases, millis,
-                provenance);
+                provenance, safety);
     }
 
     /**
@@ -234,8 +245,12 @@ public final class RankerEvaluator {
         // Ranking guarantees distinct herbs and the prescription a non-empty truth, so no check is repeated here.
         Set<Herb> truth = c.prescription().herbSet();
         boolean[] rel = Metrics.relevanceUnchecked(ranking.herbs(), truth, depth);
+        List<String> safety = List.of();
+        if (safetyChecker != null) {
+            safety = safetyChecker.check(ranking, safetyK).stream().map(f -> f.rule().id()).distinct().toList();
+        }
         return new CaseResult(c.id(), truth.size(), size,
-                Metrics.score(rel, truth.size(), ks, convention, smgcnListLength));
+                Metrics.score(rel, truth.size(), ks, convention, smgcnListLength), safety);
     }
 
     /** Builds a {@link RankerEvaluator}; every setting is optional. */
@@ -246,8 +261,33 @@ public final class RankerEvaluator {
         private int threads = Runtime.getRuntime().availableProcessors();
         private Progress progress = Progress.NONE;
         private int smgcnListLength = Metrics.SMGCN_LIST_LENGTH;
+        private SafetyChecker safetyChecker;
+        private int safetyK = DEFAULT_SAFETY_K;
 
         private Builder() {}
+
+        /**
+         * Checks each ranker's top-K lists against safety rules, recording the rules each case's list triggers
+         * ({@link CaseResult#safety()}) and a summary ({@link EvaluationResult#safety()}); default no check.
+         *
+         * @param checker the checker, or null for no check
+         * @return this builder
+         */
+        public Builder optSafetyChecker(SafetyChecker checker) {
+            this.safetyChecker = checker;
+            return this;
+        }
+
+        /**
+         * Sets the cut-off of the lists the safety check reads; default {@value RankerEvaluator#DEFAULT_SAFETY_K}.
+         *
+         * @param k at least 1
+         * @return this builder
+         */
+        public Builder optSafetyK(int k) {
+            this.safetyK = k;
+            return this;
+        }
 
         /**
          * Sets the cut-offs; default 5, 10, 20, 30 (the K values of SMGCN, KDHR and their successors together).
@@ -332,6 +372,9 @@ public final class RankerEvaluator {
                 throw new IllegalArgumentException("threads must be at least 1, got " + threads);
             }
             Metrics.checkListLength(smgcnListLength);
+            if (safetyK < 1) {
+                throw new IllegalArgumentException("safetyK must be at least 1, got " + safetyK);
+            }
             return new RankerEvaluator(this);
         }
     }

@@ -11,7 +11,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.tcmrx.core.Herb;
 import org.tcmrx.core.HerbNormalizer;
-import org.tcmrx.core.HerbRanker;
+import org.tcmrx.core.ExplainingHerbRanker;
 import org.tcmrx.core.Query;
 import org.tcmrx.core.Ranking;
 import org.tcmrx.core.ScoredHerb;
@@ -39,7 +39,7 @@ import org.tcmrx.core.internal.Checks;
  * <p>Thread safety: {@link #rank(Query, int)} may be called from several threads; generation itself is serialized
  * on one lock per ranker, since the model and its native memory are shared, and the statistics are atomic counters.
  */
-public final class LlmHerbRanker implements HerbRanker {
+public final class LlmHerbRanker implements ExplainingHerbRanker {
     /** The placeholder in a prompt template that the findings replace. */
     public static final String FINDINGS = "{findings}";
     /** The default report name. */
@@ -155,8 +155,25 @@ public final class LlmHerbRanker implements HerbRanker {
      */
     @Override
     public Ranking rank(Query query, int k) {
+        return rankExplained(query, k).ranking();
+    }
+
+    /**
+     * Ranks as {@link #rank(Query, int)} does and returns the generated text with the ranking.
+     *
+     * @param query the patient's findings
+     * @param k how many herbs to return at most, at least 1
+     * @return the ranking and the answer's text
+     * @throws IllegalArgumentException when the query is null or {@code k < 1}
+     */
+    @Override
+    public Explained rankExplained(Query query, int k) {
         Checks.positiveK(k);
         Answer answer = answer(query);
+        return new Explained(ranking(answer, k), answer.text());
+    }
+
+    private Ranking ranking(Answer answer, int k) {
         List<Herb> herbs = answer.herbs();
         List<ScoredHerb> entries = new ArrayList<>();
         if (rescorer != null && !herbs.isEmpty()) {

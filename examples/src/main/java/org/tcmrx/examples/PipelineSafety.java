@@ -1,0 +1,94 @@
+package org.tcmrx.examples;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.tcmrx.core.CaseSet;
+import org.tcmrx.core.HerbRanker;
+import org.tcmrx.core.internal.AtomicFiles;
+import org.tcmrx.core.internal.Json;
+import org.tcmrx.core.safety.SafeHerbRanker;
+import org.tcmrx.core.safety.SafetyChecker;
+import org.tcmrx.eval.BootstrapComparison;
+import org.tcmrx.eval.EvaluationResult;
+import org.tcmrx.eval.Metric;
+import org.tcmrx.eval.PairedBootstrap;
+import org.tcmrx.eval.RankerEvaluator;
+import org.tcmrx.eval.SafetySummary;
+
+/**
+ * The evaluation stage's safety part, {@code eval/safety.json}: how often the true prescriptions and each ranker's
+ * top-K lists trigger the clinical safety rules, and what {@link SafeHerbRanker} costs in P@K for the rankers that
+ * can be asked again cheaply (CoOcc and BART).
+ */
+final class PipelineSafety {
+    /** The file written under {@code eval/}. */
+    static final String FILE = "safety.json";
+
+    /**
+     * What {@link SafeHerbRanker} costs one ranker at one cut-off.
+     *
+     * @param ranker the ranker's name
+     * @param k the cut-off
+     * @param plain P@K of the ranker
+     * @param safe P@K of the ranker behind the decorator
+     * @param difference safe − plain
+     * @param lower the 95% bootstrap interval's lower end of the difference
+     * @param upper its upper end
+     * @param p the two-sided paired bootstrap p-value
+     */
+    record Cost(String ranker, int k, double plain, double safe, double difference, double lower, double upper,
+            double p) {}
+
+    /**
+     * The file's content.
+     *
+     * @param rules the rule table, in words
+     * @param summaries the true prescriptions' summary, then each ranker's
+     * @param costs the decorator's cost per ranker and cut-off
+     */
+    record Report(String rules, List<SafetySummary> summaries, List<Cost> costs) {
+        Report {
+            summaries = List.copyOf(summaries);
+            costs = List.copyOf(costs);
+        }
+    }
+
+    private PipelineSafety() {}
+
+    /** Evaluates a ranker behind the decorator and returns its cost per cut-off against the plain result. */
+    static List<Cost> cost(RankerEvaluator evaluator, SafetyChecker checker, HerbRanker ranker, CaseSet test,
+            EvaluationResult plain) {
+        EvaluationResult safe = evaluator.evaluate(SafeHerbRanker.of(ranker,
+                checker.withKinds(SafeHerbRanker.PAIR_KINDS)), test);
+        PairedBootstrap bootstrap = PairedBootstrap.builder().build();
+        List<Cost> costs = new ArrayList<>();
+        for (int k : plain.ks()) {
+            BootstrapComparison c = bootstrap.compare(safe, plain, Metric.PRECISION, k);
+            costs.add(new Cost(plain.ranker(), k, c.b().estimate(), c.a().estimate(), c.difference().estimate(),
+                    c.difference().lower(), c.difference().upper(), c.pValue()));
+        }
+        return costs;
+    }
+
+    /** Writes the file. */
+    static void write(Path file, SafetyChecker checker, CaseSet test, List<EvaluationResult> results,
+            List<Cost> costs) throws IOException {
+        List<SafetySummary> summaries = new ArrayList<>();
+        summaries.add(SafetySummary.ofPrescriptions(checker, test));
+        for (EvaluationResult r : results) {
+            if (r.safety() != null) {
+                summaries.add(r.safety());
+            }
+        }
+        Report report = new Report(checker.rules().toString(), summaries, costs);
+        AtomicFiles.writeString(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report) + "\n");
+    }
+
+    /** Reads the file, or returns null when it does not exist. */
+    static Report read(Path file) throws IOException {
+        return Files.isRegularFile(file) ? Json.MAPPER.readValue(file.toFile(), Report.class) : null;
+    }
+}
