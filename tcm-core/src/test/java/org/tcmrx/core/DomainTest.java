@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
@@ -34,6 +35,34 @@ class DomainTest {
                     .hasMessage("herb name has surrounding white space: ' 甘草'");
             assertThatThrownBy(() -> Symptom.of(null)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("symptom name must not be null");
+        }
+    }
+
+    @Nested
+    @DisplayName("HerbProperties")
+    class Properties {
+        @Test
+        @DisplayName("copies its lists")
+        void copies() {
+            List<String> flavours = new ArrayList<>(List.of("辛", "微苦"));
+            HerbProperties p = new HerbProperties("温", flavours, List.of("肺", "膀胱"));
+            flavours.add("甘");
+            assertThat(p.flavours()).containsExactly("辛", "微苦");
+            assertThatThrownBy(() -> p.meridians().add("心")).isInstanceOf(UnsupportedOperationException.class);
+        }
+
+        @Test
+        @DisplayName("rejects a blank nature, an empty list and a blank value, naming the field")
+        void rejects() {
+            assertThatThrownBy(() -> new HerbProperties(" ", List.of("辛"), List.of("肺")))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage("nature must not be blank");
+            assertThatThrownBy(() -> new HerbProperties("温", List.of(), List.of("肺")))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage("flavours must not be empty");
+            assertThatThrownBy(() -> new HerbProperties("温", List.of("辛"), null))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage("meridians must not be empty");
+            assertThatThrownBy(() -> new HerbProperties("温", List.of("辛"), List.of("肺", "")))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("meridians must not contain a blank value");
         }
     }
 

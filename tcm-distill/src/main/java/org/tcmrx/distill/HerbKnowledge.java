@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.tcmrx.core.Herb;
+import org.tcmrx.core.HerbProperties;
 import org.tcmrx.core.MalformedDataException;
 import org.tcmrx.core.internal.TsvHeader;
 
@@ -140,6 +142,17 @@ public final class HerbKnowledge {
      */
     public Set<String> names() {
         return profiles.keySet();
+    }
+
+    /**
+     * Returns every herb's nature, flavours and meridians, keyed by the herb named as in the table.
+     *
+     * @return an unmodifiable map, in file order
+     */
+    public Map<Herb, HerbProperties> properties() {
+        Map<Herb, HerbProperties> out = new LinkedHashMap<>();
+        profiles.forEach((herb, profile) -> out.put(new Herb(herb), profile.properties()));
+        return Collections.unmodifiableMap(out);
     }
 
     /**

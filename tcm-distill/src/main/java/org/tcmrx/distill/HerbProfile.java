@@ -1,6 +1,7 @@
 package org.tcmrx.distill;
 
 import java.util.List;
+import org.tcmrx.core.HerbProperties;
 
 /**
  * What materia medica says of one herb: nature (性), flavours (味), meridians entered (归经) and efficacy (功效).
@@ -37,5 +38,15 @@ public record HerbProfile(String name, String nature, List<String> flavours, Lis
         }
         flavours = List.copyOf(flavours);
         meridians = List.copyOf(meridians);
+    }
+
+    /**
+     * Returns the nature, flavours and meridians, without the name and efficacy.
+     *
+     * @return the properties
+     * @throws IllegalArgumentException when a flavour or meridian is blank (a table read from a file never has one)
+     */
+    public HerbProperties properties() {
+        return new HerbProperties(nature, flavours, meridians);
     }
 }

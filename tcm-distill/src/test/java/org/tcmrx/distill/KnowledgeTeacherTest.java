@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.DisplayName;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tcmrx.core.ClinicalCase;
 import org.tcmrx.core.EmbeddedCorpus;
 import org.tcmrx.core.Herb;
+import org.tcmrx.core.HerbProperties;
 import org.tcmrx.core.MalformedDataException;
 import org.tcmrx.core.Prescription;
 
@@ -102,6 +104,19 @@ class KnowledgeTeacherTest {
             assertThat(k.name()).isEqualTo("k.tsv");
             assertThat(k.get("麻黄")).contains(new HerbProfile("麻黄", "温", List.of("辛", "微苦"), List.of("肺", "膀胱"),
                     "发汗解表"));
+        }
+
+        @Test
+        @DisplayName("gives each herb's properties, keyed by herb, in file order")
+        void properties() throws IOException {
+            HerbKnowledge k = read("name\tnature\tflavour\tmeridian\tefficacy\n麻黄\t温\t辛、微苦\t肺、膀胱\t发汗\n"
+                    + "甘草\t平\t甘\t心、肺、脾、胃\t调和诸药\n");
+            assertThat(k.get("麻黄").orElseThrow().properties())
+                    .isEqualTo(new HerbProperties("温", List.of("辛", "微苦"), List.of("肺", "膀胱")));
+            assertThat(k.properties()).containsExactly(
+                    Map.entry(Herb.of("麻黄"), new HerbProperties("温", List.of("辛", "微苦"), List.of("肺", "膀胱"))),
+                    Map.entry(Herb.of("甘草"), new HerbProperties("平", List.of("甘"), List.of("心", "肺", "脾", "胃"))));
+            assertThat(HerbKnowledge.embedded().properties()).hasSize(HerbKnowledge.embedded().size());
         }
 
         @Test
