@@ -7,15 +7,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.tcmrx.bart.BartHerbRanker;
+import org.tcmrx.distill.HerbKnowledge;
 import org.tcmrx.core.CaseSet;
 import org.tcmrx.core.ClinicalCase;
 import org.tcmrx.core.Herb;
+import org.tcmrx.core.HerbVocabulary;
 import org.tcmrx.core.HerbRanker;
 import org.tcmrx.core.Jsonl;
 import org.tcmrx.core.Progress;
 import org.tcmrx.core.internal.AtomicFiles;
 import org.tcmrx.core.internal.Json;
+import org.tcmrx.core.safety.SafeHerbRanker;
 import org.tcmrx.core.safety.SafetyChecker;
+import org.tcmrx.eval.AnswerFaithfulness;
 import org.tcmrx.eval.BootstrapComparison;
 import org.tcmrx.eval.CoOccurrenceRanker;
 import org.tcmrx.eval.ConfidenceInterval;
@@ -54,8 +58,12 @@ final class PipelineEvaluation {
     List<EvaluationResult> run() throws IOException {
         CaseSet test = stages.test();
         SafetyChecker checker = SafetyChecker.standard();
+        SafetyChecker pairs = checker.withKinds(SafeHerbRanker.PAIR_KINDS);
+        AnswerFaithfulness faithfulness = AnswerFaithfulness.builder()
+                .setVocabulary(HerbVocabulary.fromCases(stages.train()).herbs())
+                .optKnowledge(HerbKnowledge.embedded().properties()).build();
         RankerEvaluator evaluator = RankerEvaluator.builder().optKs(KS).optThreads(1).optProgress(progress)
-                .optSafetyChecker(checker).build();
+                .optSafetyChecker(checker).optFaithfulness(faithfulness).build();
         List<EvaluationResult> results = new ArrayList<>();
         List<PipelineSafety.Cost> costs = new ArrayList<>();
         List<ClinicalCase> train = stages.train();
@@ -63,25 +71,34 @@ final class PipelineEvaluation {
         for (HerbRanker r : List.<HerbRanker>of(TopPopRanker.fit(train), coOcc)) {
             results.add(evaluator.evaluate(r, test));
         }
-        costs.addAll(PipelineSafety.cost(evaluator, checker, coOcc, test, results.get(1)));
+        costs.addAll(PipelineSafety.cost(evaluator, results.get(1), SafeHerbRanker.of(coOcc, pairs), test));
         List<ClinicalCase> shown = test.subList(0, Math.min(EXAMPLES, test.size()));
         Map<String, Map<String, String>> answers = new LinkedHashMap<>();
         Map<String, List<String>> bartTop = new LinkedHashMap<>();
         try (BartHerbRanker bart = stages.openBart()) {
             results.add(evaluator.evaluate(bart, test));
-            costs.addAll(PipelineSafety.cost(evaluator, checker, bart, test, results.get(results.size() - 1)));
+            costs.addAll(PipelineSafety.cost(evaluator, results.get(results.size() - 1), SafeHerbRanker.of(bart, pairs),
+                    test));
             for (ClinicalCase c : shown) {
                 bartTop.put(c.id(), bart.rank(c.query(), 10).herbs().stream().map(Herb::name).toList());
             }
         }
-        for (boolean dpo : stages.hasDpoAdapter() ? new boolean[] {false, true} : new boolean[] {false}) {
+        boolean[] variants = stages.hasDpoAdapter() ? new boolean[] {false, true} : new boolean[] {false};
+        for (boolean dpo : variants) {
             String name = dpo ? "LLM-DPO" : "LLM-SFT";
             try (PipelineStages.Llm llm = stages.openLlm(dpo)) {
                 LlmHerbRanker ranker = stages.ranker(llm, name);
-                results.add(evaluator.evaluate(ranker, test));
-                for (ClinicalCase c : shown) {
-                    answers.computeIfAbsent(c.id(), k -> new LinkedHashMap<>())
-                            .put(name, ranker.answer(c.query()).text());
+                EvaluationResult result = evaluator.evaluate(ranker, test);
+                results.add(result);
+                if (dpo == variants[variants.length - 1]) {
+                    // The final model again, its prescription decoded with 十八反/十九畏 pairs kept out.
+                    costs.addAll(PipelineSafety.cost(evaluator, result, stages.ranker(llm, name + "+Safe",
+                            checker.withKinds(SafeHerbRanker.PAIR_KINDS)), test));
+                }
+                // The evaluator keeps each case's answer: the examples are the answers it scored.
+                for (int i = 0; i < shown.size(); i++) {
+                    answers.computeIfAbsent(shown.get(i).id(), k -> new LinkedHashMap<>())
+                            .put(name, result.cases().get(i).answer());
                 }
             }
         }

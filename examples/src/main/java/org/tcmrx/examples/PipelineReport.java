@@ -19,6 +19,8 @@ import org.tcmrx.core.MalformedDataException;
 import org.tcmrx.core.TcmRxVersion;
 import org.tcmrx.core.internal.AtomicFiles;
 import org.tcmrx.dpo.DpoChart;
+import org.tcmrx.eval.FaithfulnessTables;
+import org.tcmrx.eval.ReportTable;
 import org.tcmrx.eval.SafetyTables;
 
 /**
@@ -86,7 +88,9 @@ final class PipelineReport {
         doc.heading(1, TITLE).paragraph(summary(run));
         evaluation(doc, run.summary());
         comparisons(doc, run.summary().comparisons());
-        safety(doc, PipelineSafety.read(runDir.resolve("eval").resolve(PipelineSafety.FILE)));
+        PipelineSafety.Report safety = PipelineSafety.read(runDir.resolve("eval").resolve(PipelineSafety.FILE));
+        faithfulness(doc, safety);
+        safety(doc, safety);
         List<Path> charts = charts(doc, runDir, dir, run.summary());
         examples(doc, run.examples());
         pairs(doc, run.pairStatistics());
@@ -224,6 +228,17 @@ final class PipelineReport {
         doc.heading(3, title).paragraph("The " + title + " chart is not available: " + why + ".");
     }
 
+    private static void faithfulness(ReportDocument doc, PipelineSafety.Report report) {
+        doc.heading(2, "Explanation faithfulness");
+        if (report == null || report.faithfulness().isEmpty()) {
+            doc.paragraph("Faithfulness is not available: eval/safety.json was not found or holds no answer.");
+            return;
+        }
+        ReportTable table = FaithfulnessTables.table(report.faithfulness());
+        doc.paragraph("How well each language model's 处方解释 matches its 处方推荐, over the answers it wrote on the "
+                + "test cases.").table(table.header(), table.rows()).paragraph(FaithfulnessTables.note());
+    }
+
     private static void safety(ReportDocument doc, PipelineSafety.Report report) {
         doc.heading(2, "Safety");
         if (report == null) {
@@ -232,20 +247,21 @@ final class PipelineReport {
         }
         doc.paragraph("How many lists trigger the clinical safety rules (" + report.rules() + "): 十八反 and 十九畏 "
                 + "pairs, pregnancy contraindications and dose limits, each rule citing its source.");
-        SafetyTables.Table overview = SafetyTables.overview(report.summaries());
+        ReportTable overview = SafetyTables.overview(report.summaries());
         doc.table(overview.header(), overview.rows()).paragraph(SafetyTables.note(report.summaries()));
-        SafetyTables.Table byRule = SafetyTables.byRule(report.summaries());
+        ReportTable byRule = SafetyTables.byRule(report.summaries());
         doc.table(byRule.header(), byRule.rows());
         if (!report.costs().isEmpty()) {
-            doc.paragraph("What keeping 十八反/十九畏 pairs out of the lists (SafeHerbRanker) costs in P@K, with the "
-                    + "95% paired bootstrap interval of the difference:");
+            doc.paragraph("What keeping 十八反/十九畏 pairs out costs in P@K, with the 95% paired bootstrap interval of "
+                    + "the difference: CoOcc and BART behind SafeHerbRanker, the final language model decoding its "
+                    + "prescription with the pairs excluded.");
             List<List<String>> rows = new ArrayList<>();
             for (PipelineSafety.Cost c : report.costs()) {
                 rows.add(List.of(c.ranker(), "P@" + c.k(), number(c.plain()), number(c.safe()),
                         String.format(Locale.ROOT, "%+.4f [%+.4f, %+.4f]", c.difference(), c.lower(), c.upper()),
                         String.format(Locale.ROOT, "%.3f", c.p())));
             }
-            doc.table(List.of("Ranker", "Metric", "Ranker", "+Safe", "Difference [95% CI]", "p"), rows);
+            doc.table(List.of("Ranker", "Metric", "Plain", "Safe", "Difference [95% CI]", "p"), rows);
         }
     }
 

@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.tcmrx.core.CaseSet;
 import org.tcmrx.core.HerbRanker;
 import org.tcmrx.core.internal.AtomicFiles;
@@ -13,6 +16,7 @@ import org.tcmrx.core.safety.SafeHerbRanker;
 import org.tcmrx.core.safety.SafetyChecker;
 import org.tcmrx.eval.BootstrapComparison;
 import org.tcmrx.eval.EvaluationResult;
+import org.tcmrx.eval.FaithfulnessSummary;
 import org.tcmrx.eval.Metric;
 import org.tcmrx.eval.PairedBootstrap;
 import org.tcmrx.eval.RankerEvaluator;
@@ -20,8 +24,9 @@ import org.tcmrx.eval.SafetySummary;
 
 /**
  * The evaluation stage's safety part, {@code eval/safety.json}: how often the true prescriptions and each ranker's
- * top-K lists trigger the clinical safety rules, and what {@link SafeHerbRanker} costs in P@K for the rankers that
- * can be asked again cheaply (CoOcc and BART).
+ * top-K lists trigger the clinical safety rules, what keeping 十八反/十九畏 pairs out costs in P@K ({@link SafeHerbRanker}
+ * for CoOcc and BART, safe constrained decoding for the final language model), and the explanation faithfulness of
+ * the language models' answers.
  */
 final class PipelineSafety {
     /** The file written under {@code eval/}. */
@@ -48,21 +53,26 @@ final class PipelineSafety {
      * @param rules the rule table, in words
      * @param summaries the true prescriptions' summary, then each ranker's
      * @param costs the decorator's cost per ranker and cut-off
+     * @param faithfulness the explanation faithfulness of each ranker that writes answers, by name
      */
-    record Report(String rules, List<SafetySummary> summaries, List<Cost> costs) {
+    record Report(String rules, List<SafetySummary> summaries, List<Cost> costs,
+            Map<String, FaithfulnessSummary> faithfulness) {
         Report {
             summaries = List.copyOf(summaries);
             costs = List.copyOf(costs);
+            faithfulness = faithfulness == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(
+                    faithfulness));
         }
     }
 
     private PipelineSafety() {}
 
-    /** Evaluates a ranker behind the decorator and returns its cost per cut-off against the plain result. */
-    static List<Cost> cost(RankerEvaluator evaluator, SafetyChecker checker, HerbRanker ranker, CaseSet test,
-            EvaluationResult plain) {
-        EvaluationResult safe = evaluator.evaluate(SafeHerbRanker.of(ranker,
-                checker.withKinds(SafeHerbRanker.PAIR_KINDS)), test);
+    /**
+     * Evaluates the safe variant of a ranker (behind {@link SafeHerbRanker}, or an LLM decoding with pairs kept out)
+     * and returns its cost per cut-off against the plain result.
+     */
+    static List<Cost> cost(RankerEvaluator evaluator, EvaluationResult plain, HerbRanker safeVariant, CaseSet test) {
+        EvaluationResult safe = evaluator.evaluate(safeVariant, test);
         PairedBootstrap bootstrap = PairedBootstrap.builder().build();
         List<Cost> costs = new ArrayList<>();
         for (int k : plain.ks()) {
@@ -83,7 +93,13 @@ final class PipelineSafety {
                 summaries.add(r.safety());
             }
         }
-        Report report = new Report(checker.rules().toString(), summaries, costs);
+        Map<String, FaithfulnessSummary> faithfulness = new LinkedHashMap<>();
+        for (EvaluationResult r : results) {
+            if (r.faithfulness() != null) {
+                faithfulness.put(r.ranker(), r.faithfulness());
+            }
+        }
+        Report report = new Report(checker.rules().toString(), summaries, costs, faithfulness);
         AtomicFiles.writeString(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report) + "\n");
     }
 

@@ -23,6 +23,7 @@ import org.tcmrx.core.ClinicalCase;
 import org.tcmrx.core.Dataset;
 import org.tcmrx.core.Herb;
 import org.tcmrx.core.HerbVocabulary;
+import org.tcmrx.core.safety.SafetyChecker;
 import org.tcmrx.core.Jsonl;
 import org.tcmrx.core.Progress;
 import org.tcmrx.core.ThreeSectionAnswer;
@@ -293,9 +294,14 @@ final class PipelineStages {
     }
 
     LlmHerbRanker ranker(Llm llm, String name) {
+        return ranker(llm, name, null);
+    }
+
+    /** The LLM as a ranker whose constrained prescription keeps out what {@code safety} flags (null: nothing). */
+    LlmHerbRanker ranker(Llm llm, String name, SafetyChecker safety) {
         return LlmHerbRanker.builder().setModel(llm.model()).setTokenizer(llm.tokenizer())
                 .setVocabulary(HerbVocabulary.fromCases(train())).optChatTemplate(template())
-                .optPromptTemplate(promptTemplate()).optConstrained(true).optName(name)
+                .optPromptTemplate(promptTemplate()).optConstrained(true).optSafety(safety).optName(name)
                 .optGenerationConfig(GenerationConfig.builder().optMaxNewTokens(settings.maxNewTokens())
                         .optEosTokenIds(llm.tokenizer().eosTokenIds()).build())
                 .build();

@@ -72,8 +72,8 @@ final class RecommendCommand implements Callable<Integer> {
     boolean pregnant;
 
     @Option(names = "--no-safe", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Keep 十八反/十九畏 pairs out of BART's ranking (SafeHerbRanker). Default: on; --no-safe "
-                    + "shows the raw ranking, flagged.")
+            description = "Keep 十八反/十九畏 pairs out of the LLM's prescription (constrained decoding) and BART's"
+                    + " ranking (SafeHerbRanker). Default: on; --no-safe shows both raw, flagged.")
     boolean safe;
 
     @Override
@@ -94,6 +94,18 @@ final class RecommendCommand implements Callable<Integer> {
         ChatTemplate template = llm.path("system_message").isTextual()
                 ? ChatTemplate.builder().optDefaultSystemMessage(llm.get("system_message").asText()).build()
                 : ChatTemplate.builder().optNoDefaultSystemMessage().build();
+        Set<RuleKind> kinds = EnumSet.of(RuleKind.EIGHTEEN_INCOMPATIBILITIES, RuleKind.NINETEEN_ANTAGONISMS,
+                RuleKind.DOSE_LIMIT);
+        if (pregnant) {
+            kinds.addAll(EnumSet.of(RuleKind.PREGNANCY_FORBIDDEN, RuleKind.PREGNANCY_CAUTION));
+        }
+        SafetyChecker checker = SafetyChecker.builder().optKinds(kinds).build();
+        // What is kept out: 十八反/十九畏 pairs, and herbs forbidden in pregnancy for a pregnant patient.
+        Set<RuleKind> filtered = EnumSet.copyOf(SafeHerbRanker.PAIR_KINDS);
+        if (pregnant) {
+            filtered.add(RuleKind.PREGNANCY_FORBIDDEN);
+        }
+        SafetyChecker filter = checker.withKinds(filtered);
         LlmHerbRanker.Answer answer;
         try (QwenTokenizer tokenizer = QwenTokenizer.load(base.resolve(QwenTokenizer.TOKENIZER_FILE));
                 Qwen2Model model = Qwen2Model.load(base, Device.cpu(), llm.path("base_fp16").asBoolean()
@@ -104,30 +116,19 @@ final class RecommendCommand implements Callable<Integer> {
             }
             answer = LlmHerbRanker.builder().setModel(model).setTokenizer(tokenizer).setHerbs(herbs)
                     .optChatTemplate(template).optPromptTemplate(llm.path("prompt_template").asText())
-                    .optConstrained(true)
+                    .optConstrained(true).optSafety(safe ? filter : null)
                     .optGenerationConfig(GenerationConfig.builder().optMaxNewTokens(llm.path("max_new_tokens")
                             .asInt(LlmHerbRanker.DEFAULT_MAX_NEW_TOKENS)).optEosTokenIds(tokenizer.eosTokenIds())
                             .build())
                     .build().answer(query);
         }
-        Set<RuleKind> kinds = EnumSet.of(RuleKind.EIGHTEEN_INCOMPATIBILITIES, RuleKind.NINETEEN_ANTAGONISMS,
-                RuleKind.DOSE_LIMIT);
-        if (pregnant) {
-            kinds.addAll(EnumSet.of(RuleKind.PREGNANCY_FORBIDDEN, RuleKind.PREGNANCY_CAUTION));
-        }
-        SafetyChecker checker = SafetyChecker.builder().optKinds(kinds).build();
         List<SafetyFinding> answerFindings = checker.checkAnswer(answer.text());
         List<ScoredHerb> bart;
         List<SafetyFinding> bartFindings;
         try (BartHerbRanker ranker = BartHerbRanker.load(run.resolve("bart").resolve("model"), HerbScoring.FIRST_STEP,
                 Device.cpu())) {
             if (safe) {
-                Set<RuleKind> filtered = EnumSet.copyOf(SafeHerbRanker.PAIR_KINDS);
-                if (pregnant) {
-                    filtered.add(RuleKind.PREGNANCY_FORBIDDEN);
-                }
-                SafeHerbRanker.Filtered f = SafeHerbRanker.of(ranker, checker.withKinds(filtered))
-                        .rankFiltered(query, k);
+                SafeHerbRanker.Filtered f = SafeHerbRanker.of(ranker, filter).rankFiltered(query, k);
                 bart = f.ranking().entries();
                 bartFindings = f.removed();
             } else {

@@ -19,6 +19,7 @@ import org.tcmrx.core.internal.Json;
 import org.tcmrx.dpo.PreferencePairJsonl;
 import org.tcmrx.eval.EvaluationReport;
 import org.tcmrx.eval.EvaluationResult;
+import org.tcmrx.eval.SafetySummary;
 import org.tcmrx.lora.LoraConfig;
 import org.tcmrx.lora.SftJsonl;
 
@@ -76,6 +77,30 @@ class PipelineCommandTest {
     }
 
     @Test
+    @DisplayName("the evaluation checks safety and faithfulness, and the report shows both")
+    void safetyAndFaithfulness() throws IOException {
+        assertThat(first.code()).as(first.err()).isZero();
+        PipelineSafety.Report safety = PipelineSafety.read(runDir.resolve("eval").resolve(PipelineSafety.FILE));
+        assertThat(safety.summaries()).extracting(SafetySummary::subject)
+                .startsWith(SafetySummary.TRUTH, "TopPop", "CoOcc", "BART", "LLM-SFT");
+        assertThat(safety.summaries()).allSatisfy(s -> assertThat(s.lists()).isEqualTo(10));
+        assertThat(safety.costs()).extracting(PipelineSafety.Cost::ranker).contains("CoOcc", "BART")
+                .anyMatch(name -> name.startsWith("LLM-"));
+        assertThat(safety.costs()).hasSize(3 * PipelineEvaluation.KS.length);
+        assertThat(safety.faithfulness()).containsKey("LLM-SFT");
+        assertThat(safety.faithfulness().get("LLM-SFT").answers()).isEqualTo(10);
+        List<EvaluationResult> results = EvaluationReport.readJson(runDir.resolve("eval/report.json")).results();
+        EvaluationResult sft = results.stream().filter(r -> r.ranker().equals("LLM-SFT")).findFirst().orElseThrow();
+        assertThat(sft.cases()).allSatisfy(c -> assertThat(c.answer()).isNotNull());
+        // The report's example answers are the answers the evaluation scored.
+        JsonNode example = Jsonl.read(runDir.resolve("eval/examples.jsonl"), JsonNode.class).get(0);
+        assertThat(example.path("answers").path("LLM-SFT").asText()).isEqualTo(sft.cases().get(0).answer());
+        String report = Files.readString(runDir.resolve("report/report.md"));
+        assertThat(report).contains("## Explanation faithfulness", "## Safety", "| truth | all | 10 |",
+                "| CoOcc | P@5 |");
+    }
+
+    @Test
     @DisplayName("a second run skips every finished stage; a changed DPO setting redoes DPO and what follows only")
     void resumes() {
         CliRun again = CliRun.run("pipeline", "--smoke", "--quiet", "--stages", "distill,sft,bart,pairs",
@@ -90,14 +115,16 @@ class PipelineCommandTest {
     void recommend() throws IOException {
         CliRun text = CliRun.run("recommend", "--run", runDir.toString(), "恶寒发热, 无汗, 头身疼痛, 脉浮紧");
         assertThat(text.code()).as(text.err()).isZero();
-        assertThat(text.out()).contains("Findings: 症状：恶寒发热、无汗、头身疼痛; 脉象：脉浮紧", "BART's ranking:",
-                "  1. ");
+        assertThat(text.out()).contains("Findings: 症状：恶寒发热、无汗、头身疼痛; 脉象：脉浮紧",
+                "BART's ranking (十八反/十九畏 pairs kept out):", "  1. ", "Safety of the answer: ");
         CliRun json = CliRun.run("recommend", "--run", runDir.toString(), "--json", "--k", "3", "恶寒发热、无汗");
         assertThat(json.code()).as(json.err()).isZero();
         JsonNode node = Json.MAPPER.readTree(json.out());
         assertThat(node.path("bart")).hasSize(3);
         assertThat(node.path("model").asText()).startsWith("LLM-");
         assertThat(node.has("answer")).isTrue();
+        assertThat(node.path("answer_safety").isArray()).isTrue();
+        assertThat(node.path("bart_removed").isArray()).isTrue();
     }
 
     @Test

@@ -13,8 +13,12 @@ import org.tcmrx.core.internal.Checks;
  * @param metrics the metrics at each cut-off, in the evaluation's order of cut-offs
  * @param safety the ids of the safety rules the ranker's top-K list triggered, in rule-table order, each once; empty
  *     when none did or no safety check ran
+ * @param answer the answer the ranking was read from, for a ranker that writes one
+ *     ({@link org.tcmrx.core.ExplainingHerbRanker}); null otherwise
+ * @param faithfulness how faithful the answer's explanation is, or null when no answer was checked
  */
-public record CaseResult(String caseId, int truthSize, int ranked, List<CaseMetrics> metrics, List<String> safety) {
+public record CaseResult(String caseId, int truthSize, int ranked, List<CaseMetrics> metrics, List<String> safety,
+        String answer, FaithfulnessCase faithfulness) {
     /**
      * Validates and copies the record.
      *
@@ -23,6 +27,8 @@ public record CaseResult(String caseId, int truthSize, int ranked, List<CaseMetr
      * @param ranked how many herbs the ranker returned
      * @param metrics the metrics at each cut-off, in the evaluation's order of cut-offs
      * @param safety the ids of the safety rules triggered; null is read as none (reports written before the check)
+     * @param answer the answer's text, or null
+     * @param faithfulness the answer's faithfulness, or null
      * @throws IllegalArgumentException when the id is blank, {@code truthSize < 1}, {@code ranked < 0}, or there is
      *     no metric
      */
@@ -50,7 +56,7 @@ public record CaseResult(String caseId, int truthSize, int ranked, List<CaseMetr
      * @param metrics the metrics at each cut-off
      */
     public CaseResult(String caseId, int truthSize, int ranked, List<CaseMetrics> metrics) {
-        this(caseId, truthSize, ranked, metrics, List.of());
+        this(caseId, truthSize, ranked, metrics, List.of(), null, null);
     }
 
     /**

@@ -161,8 +161,8 @@ public final class EvaluationReport {
 
     /**
      * Renders the report as Markdown: the main table, a note on conventions, a supplementary table (mean F1,
-     * SMGCN's NDCG, hit rate), the bootstrap tables when there are any, and the safety tables
-     * ({@link SafetyTables}) when results carry a safety summary.
+     * SMGCN's NDCG, hit rate), the bootstrap tables when there are any, the faithfulness table
+     * ({@link FaithfulnessTables}) and the safety tables ({@link SafetyTables}) when results carry those summaries.
      *
      * @return the Markdown text
      */
@@ -194,6 +194,11 @@ public final class EvaluationReport {
             }
             sb.append(Tables.markdown(List.of("Ranker", "Split", "Metric", "Value [CI]", "B, level, seed"), rows,
                     3));
+        }
+        ReportTable faithful = FaithfulnessTables.table(results);
+        if (!faithful.rows().isEmpty()) {
+            sb.append("\nExplanation faithfulness of the answers:\n\n").append(faithful.markdown()).append('\n')
+                    .append(FaithfulnessTables.note()).append('\n');
         }
         List<SafetySummary> safety = safetySummaries();
         if (!safety.isEmpty()) {

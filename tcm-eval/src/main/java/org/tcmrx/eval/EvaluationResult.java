@@ -20,10 +20,11 @@ import org.tcmrx.core.internal.Checks;
  * @param wallTimeMillis how long the evaluation took, ranking included
  * @param provenance what produced the result
  * @param safety how often the ranker's top-K lists trigger safety rules, or null when no safety check ran
+ * @param faithfulness how faithful the ranker's answers are, or null when it writes none or none was checked
  */
 public record EvaluationResult(String ranker, String split, List<Integer> ks, PrecisionConvention convention,
         int smgcnListLength, int caseCount, List<AggregateRow> rows, List<CaseResult> cases, long wallTimeMillis,
-        Provenance provenance, SafetySummary safety) {
+        Provenance provenance, SafetySummary safety, FaithfulnessSummary faithfulness) {
     /**
      * Validates and copies the result.
      *
@@ -38,6 +39,7 @@ public record EvaluationResult(String ranker, String split, List<Integer> ks, Pr
      * @param wallTimeMillis how long the evaluation took, ranking included
      * @param provenance what produced the result
      * @param safety the safety summary, or null
+     * @param faithfulness the faithfulness summary, or null
      * @throws IllegalArgumentException when a field is missing, the cut-offs are not ascending, the rows or cases do
      *     not match the cut-offs, the number of cases is wrong, or the safety summary counts another number of lists
      */
@@ -86,7 +88,7 @@ public record EvaluationResult(String ranker, String split, List<Integer> ks, Pr
     }
 
     /**
-     * Creates a result without a safety summary.
+     * Creates a result without safety and faithfulness summaries.
      *
      * @param ranker the ranker's name
      * @param split the split's name
@@ -102,7 +104,8 @@ public record EvaluationResult(String ranker, String split, List<Integer> ks, Pr
     public EvaluationResult(String ranker, String split, List<Integer> ks, PrecisionConvention convention,
             int smgcnListLength, int caseCount, List<AggregateRow> rows, List<CaseResult> cases, long wallTimeMillis,
             Provenance provenance) {
-        this(ranker, split, ks, convention, smgcnListLength, caseCount, rows, cases, wallTimeMillis, provenance, null);
+        this(ranker, split, ks, convention, smgcnListLength, caseCount, rows, cases, wallTimeMillis, provenance, null,
+                null);
     }
 
     /**
@@ -183,7 +186,7 @@ public record EvaluationResult(String ranker, String split, List<Integer> ks, Pr
      */
     public EvaluationResult withoutCases() {
         return new EvaluationResult(ranker, split, ks, convention, smgcnListLength, caseCount, rows, List.of(),
-                wallTimeMillis, provenance, safety);
+                wallTimeMillis, provenance, safety, faithfulness);
     }
 
     private int indexOf(int k) {

@@ -3,6 +3,7 @@ package org.tcmrx.eval;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -14,6 +15,7 @@ import org.tcmrx.core.CaseSet;
 import org.tcmrx.core.ClinicalCase;
 import org.tcmrx.core.DataSource;
 import org.tcmrx.core.Dataset;
+import org.tcmrx.core.ExplainingHerbRanker;
 import org.tcmrx.core.Herb;
 import org.tcmrx.core.HerbRanker;
 import org.tcmrx.core.Progress;
@@ -43,6 +45,7 @@ public final class RankerEvaluator {
     private final int smgcnListLength;
     private final SafetyChecker safetyChecker;
     private final int safetyK;
+    private final AnswerFaithfulness faithfulness;
 
     private RankerEvaluator(Builder b) {
         this.ks = b.ks;
@@ -52,6 +55,7 @@ public final class RankerEvaluator {
         this.smgcnListLength = b.smgcnListLength;
         this.safetyChecker = b.safetyChecker;
         this.safetyK = b.safetyK;
+        this.faithfulness = b.faithfulness;
     }
 
     /**
@@ -158,8 +162,11 @@ public final class RankerEvaluator {
                 .build();
         SafetySummary safety = safetyChecker == null ? null : SafetySummary.ofRuleIds(name, safetyK,
                 cases.stream().map(CaseResult::safety).toList(), safetyChecker);
+        List<FaithfulnessCase> checked = cases.stream().map(CaseResult::faithfulness)
+                .filter(Objects::nonNull).toList();
+        FaithfulnessSummary faithful = checked.isEmpty() ? null : FaithfulnessSummary.of(checked);
         return new EvaluationResult(name, split.name(), ks, convention, smgcnListLength, n, rows, cases, millis,
-                provenance, safety);
+                provenance, safety, faithful);
     }
 
     /**
@@ -229,8 +236,15 @@ public final class RankerEvaluator {
     private CaseResult scoreCase(HerbRanker ranker, String name, ClinicalCase c) {
         int depth = depth();
         Ranking ranking;
+        String answer = null;
         try {
-            ranking = ranker.rank(c, depth);
+            if (ranker instanceof ExplainingHerbRanker explaining) {
+                ExplainingHerbRanker.Explained explained = explaining.rankExplained(c.query(), depth);
+                ranking = explained == null ? null : explained.ranking();
+                answer = explained == null ? null : explained.answer();
+            } else {
+                ranking = ranker.rank(c, depth);
+            }
         } catch (RuntimeException e) {
             throw new EvaluationException(name, c.id(), String.valueOf(e), e);
         }
@@ -249,8 +263,9 @@ public final class RankerEvaluator {
         if (safetyChecker != null) {
             safety = safetyChecker.check(ranking, safetyK).stream().map(f -> f.rule().id()).distinct().toList();
         }
+        FaithfulnessCase faithful = answer != null && faithfulness != null ? faithfulness.check(answer) : null;
         return new CaseResult(c.id(), truth.size(), size,
-                Metrics.score(rel, truth.size(), ks, convention, smgcnListLength), safety);
+                Metrics.score(rel, truth.size(), ks, convention, smgcnListLength), safety, answer, faithful);
     }
 
     /** Builds a {@link RankerEvaluator}; every setting is optional. */
@@ -263,8 +278,22 @@ public final class RankerEvaluator {
         private int smgcnListLength = Metrics.SMGCN_LIST_LENGTH;
         private SafetyChecker safetyChecker;
         private int safetyK = DEFAULT_SAFETY_K;
+        private AnswerFaithfulness faithfulness;
 
         private Builder() {}
+
+        /**
+         * Checks the answers of rankers that write one ({@link ExplainingHerbRanker}) for faithfulness, recording
+         * each case's check ({@link CaseResult#faithfulness()}) and a summary ({@link EvaluationResult#faithfulness()});
+         * default no check. The answers themselves are kept either way ({@link CaseResult#answer()}).
+         *
+         * @param faithfulness the checker, or null for no check
+         * @return this builder
+         */
+        public Builder optFaithfulness(AnswerFaithfulness faithfulness) {
+            this.faithfulness = faithfulness;
+            return this;
+        }
 
         /**
          * Checks each ranker's top-K lists against safety rules, recording the rules each case's list triggers

@@ -7,6 +7,8 @@ import java.util.Locale;
 import java.util.Set;
 import org.tcmrx.core.internal.Checks;
 import org.tcmrx.core.safety.RuleKind;
+import org.tcmrx.core.safety.SafetyRule;
+import org.tcmrx.core.safety.SafetyRules;
 import org.tcmrx.eval.internal.Tables;
 
 /**
@@ -24,29 +26,10 @@ public final class SafetyTables {
      * @return the Markdown text
      */
     public static String markdown(List<SafetySummary> summaries) {
-        Table o = overview(summaries);
-        Table r = byRule(summaries);
+        ReportTable o = overview(summaries);
+        ReportTable r = byRule(summaries);
         return Tables.markdown(o.header(), o.rows(), 1) + "\n" + note(summaries) + "\n\n"
                 + Tables.markdown(r.header(), r.rows(), 1);
-    }
-
-    /**
-     * A table's cells.
-     *
-     * @param header the column titles
-     * @param rows the rows, each as long as the header
-     */
-    public record Table(List<String> header, List<List<String>> rows) {
-        /**
-         * Copies the cells.
-         *
-         * @param header the column titles
-         * @param rows the rows
-         */
-        public Table {
-            header = List.copyOf(header);
-            rows = rows.stream().map(List::copyOf).toList();
-        }
     }
 
     /**
@@ -56,20 +39,21 @@ public final class SafetyTables {
      * @param summaries the summaries, at least one
      * @return the table
      */
-    public static Table overview(List<SafetySummary> summaries) {
+    public static ReportTable overview(List<SafetySummary> summaries) {
         check(summaries);
-        return new Table(overviewHeader(), overviewRows(summaries));
+        return new ReportTable(overviewHeader(), overviewRows(summaries));
     }
 
     /**
-     * Returns the per-rule table: one row per rule that any subject triggers, one column per subject.
+     * Returns the per-rule table: one row per rule that any subject triggers, one column per subject; rows in the
+     * order of the embedded rule table, rules it lacks after them.
      *
      * @param summaries the summaries, at least one
      * @return the table
      */
-    public static Table byRule(List<SafetySummary> summaries) {
+    public static ReportTable byRule(List<SafetySummary> summaries) {
         check(summaries);
-        return new Table(ruleHeader(summaries), ruleRows(summaries));
+        return new ReportTable(ruleHeader(summaries), ruleRows(summaries));
     }
 
     /**
@@ -82,7 +66,7 @@ public final class SafetyTables {
         check(summaries);
         return "Counts are lists: a ranker's top-" + summaries.stream().filter(s -> s.k() > 0).mapToInt(
                 SafetySummary::k).max().orElse(0) + " list per case, or the true prescription (doses included) for "
-                + "`truth`. Pairs = 十八反 or 十九畏. Pregnancy rules apply only to pregnant patients; they are counted "
+                + "truth. Pairs = 十八反 or 十九畏. Pregnancy rules apply only to pregnant patients; they are counted "
                 + "to show what a pregnancy check would flag. Classical formulas sometimes combine \"incompatible\" "
                 + "herbs on purpose (甘遂半夏汤 holds 甘遂 and 甘草; 附子 with 半夏 is common), so truth counts "
                 + "above zero are expected.";
@@ -95,8 +79,8 @@ public final class SafetyTables {
      * @return the text, each line ending with a newline
      */
     public static String text(List<SafetySummary> summaries) {
-        Table o = overview(summaries);
-        Table r = byRule(summaries);
+        ReportTable o = overview(summaries);
+        ReportTable r = byRule(summaries);
         return Tables.text(o.header(), o.rows()) + "\n" + Tables.text(r.header(), r.rows());
     }
 
@@ -136,8 +120,16 @@ public final class SafetyTables {
     }
 
     private static List<List<String>> ruleRows(List<SafetySummary> summaries) {
-        Set<String> ids = new LinkedHashSet<>();
-        summaries.forEach(s -> ids.addAll(s.byRule().keySet()));
+        Set<String> seen = new LinkedHashSet<>();
+        summaries.forEach(s -> seen.addAll(s.byRule().keySet()));
+        // Rules of the embedded table in its order (kind by kind), then any other rule in the order first seen.
+        List<String> ids = new ArrayList<>();
+        for (SafetyRule rule : SafetyRules.embedded().rules()) {
+            if (seen.remove(rule.id())) {
+                ids.add(rule.id());
+            }
+        }
+        ids.addAll(seen);
         List<List<String>> rows = new ArrayList<>();
         for (String id : ids) {
             List<String> row = new ArrayList<>(List.of(id));

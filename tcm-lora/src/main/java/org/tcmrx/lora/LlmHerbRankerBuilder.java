@@ -8,6 +8,7 @@ import org.tcmrx.core.HerbNormalizer;
 import org.tcmrx.core.HerbVocabulary;
 import org.tcmrx.core.ThreeSectionAnswer;
 import org.tcmrx.core.internal.Checks;
+import org.tcmrx.core.safety.SafetyChecker;
 
 /** Builds an {@link LlmHerbRanker}; the model, tokenizer and vocabulary are required. */
 public final class LlmHerbRankerBuilder {
@@ -19,6 +20,7 @@ public final class LlmHerbRankerBuilder {
     private String promptTemplate = LlmHerbRanker.DEFAULT_PROMPT_TEMPLATE;
     private HerbNormalizer normalizer = HerbNormalizer.standard();
     private boolean constrained;
+    private SafetyChecker safety;
     private boolean rescoring;
     private String name = LlmHerbRanker.DEFAULT_NAME;
 
@@ -126,6 +128,19 @@ public final class LlmHerbRankerBuilder {
     }
 
     /**
+     * Keeps what a safety checker flags out of the constrained prescription: herbs its single-herb rules flag, and
+     * any herb that a pair rule forbids with a herb already written (see {@link PrescriptionConstraint}); default
+     * none. Needs {@link #optConstrained(boolean)}.
+     *
+     * @param value the checker, e.g. {@code SafetyChecker.standard().withKinds(SafeHerbRanker.PAIR_KINDS)}, or null
+     * @return this builder
+     */
+    public LlmHerbRankerBuilder optSafety(SafetyChecker value) {
+        safety = value;
+        return this;
+    }
+
+    /**
      * Orders the herbs kept by the model's log-probability of each as the prescription's first herb instead of
      * by generation order (default off); see the class description.
      *
@@ -163,8 +178,12 @@ public final class LlmHerbRankerBuilder {
         Checks.notNull(chatTemplate, "chatTemplate");
         GenerationConfig config = generationConfig != null ? generationConfig : GenerationConfig.builder()
                 .optMaxNewTokens(LlmHerbRanker.DEFAULT_MAX_NEW_TOKENS).optEosTokenIds(tokenizer.eosTokenIds()).build();
+        if (safety != null && !constrained) {
+            throw new IllegalArgumentException("safety needs a constrained prescription: call optConstrained(true)");
+        }
         LogitsProcessor constraint = constrained && !vocabulary.isEmpty()
-                ? PrescriptionConstraint.of(vocabulary.stream().map(Herb::name).toList(), tokenizer) : null;
+                ? PrescriptionConstraint.of(vocabulary.stream().map(Herb::name).toList(),
+                        PrescriptionConstraint.DEFAULT_SEPARATORS, tokenizer, safety) : null;
         Generator generator = new Generator(model, tokenizer);
         ChatTemplate chat = chatTemplate;
         Object lock = new Object();

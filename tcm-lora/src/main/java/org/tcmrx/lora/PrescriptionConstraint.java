@@ -7,6 +7,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.tcmrx.core.Herb;
+import org.tcmrx.core.safety.SafetyChecker;
+import org.tcmrx.core.safety.SafetyRule;
 
 /**
  * Keeps the prescription section of a generated answer inside a herb vocabulary: a {@link LogitsProcessor} that masks
@@ -31,6 +34,11 @@ import java.util.Set;
  * character cannot be checked) and any id outside the tokenizer's vocabulary (a model's padding rows) is masked inside
  * the section. When the section's text already breaks the rule (only possible when the token that completed the
  * header carried more text), nothing is masked.
+ *
+ * <p>With a {@link SafetyChecker} ({@link #of(Collection, List, QwenTokenizer, SafetyChecker)}), the herbs its
+ * single-herb rules flag (say 妊娠禁用, when it checks that kind) are never allowed, and once a herb is written, every
+ * herb that a pair rule forbids with it (十八反, 十九畏) is excluded like a herb already written; so a constrained
+ * prescription never holds a flagged pair. Dose rules do not apply: the section names herbs only.
  *
  * <p>Each token's string is decoded once, when the constraint is created.
  */
@@ -65,13 +73,21 @@ public final class PrescriptionConstraint implements LogitsProcessor {
     /** Per node: the character that leads to it, and its parent node. */
     private final Map<Integer, Character> parents = new HashMap<>();
     private final Map<Integer, Integer> parentNodes = new HashMap<>();
+    /** Per herb end node: the end nodes of the herbs a pair rule forbids with it. */
+    private final Map<Integer, Set<Integer>> clashes = new HashMap<>();
+    /** The end nodes of the herbs a single-herb rule flags: never allowed. */
+    private final Set<Integer> barred = new HashSet<>();
 
-    private PrescriptionConstraint(Collection<String> herbs, List<String> separators, QwenTokenizer tokenizer) {
+    private PrescriptionConstraint(Collection<String> herbs, List<String> separators, QwenTokenizer tokenizer,
+            SafetyChecker safety) {
         this.tokenizer = tokenizer;
         node();
         node();
         for (String herb : herbs) {
             insert(HERB_ROOT, herb, 1);
+        }
+        if (safety != null) {
+            excludeUnsafe(herbs, safety);
         }
         for (String separator : separators) {
             insert(SEPARATOR_ROOT, separator, SEPARATOR);
@@ -117,6 +133,22 @@ public final class PrescriptionConstraint implements LogitsProcessor {
      */
     public static PrescriptionConstraint of(Collection<String> herbs, List<String> separators,
             QwenTokenizer tokenizer) {
+        return of(herbs, separators, tokenizer, null);
+    }
+
+    /**
+     * Creates the constraint, keeping what a safety checker flags out of the prescription.
+     *
+     * @param herbs the herb names, each non-empty and without a separator or newline
+     * @param separators the strings allowed between two herbs, each non-empty and without a newline
+     * @param tokenizer the model's tokenizer
+     * @param safety the checker whose pair and single-herb rules apply, or null for none
+     * @return the constraint
+     * @throws IllegalArgumentException naming the argument when a list is empty or holds an invalid entry, or the
+     *     tokenizer is null
+     */
+    public static PrescriptionConstraint of(Collection<String> herbs, List<String> separators,
+            QwenTokenizer tokenizer, SafetyChecker safety) {
         if (tokenizer == null) {
             throw new IllegalArgumentException("tokenizer must not be null");
         }
@@ -138,7 +170,41 @@ public final class PrescriptionConstraint implements LogitsProcessor {
                         + "or newline");
             }
         }
-        return new PrescriptionConstraint(herbs, separators, tokenizer);
+        return new PrescriptionConstraint(herbs, separators, tokenizer, safety);
+    }
+
+    /** Fills {@link #clashes} and {@link #barred}: each rule once over the herbs, not each pair of herbs. */
+    private void excludeUnsafe(Collection<String> herbs, SafetyChecker safety) {
+        Map<Integer, Set<String>> names = new HashMap<>();
+        for (String herb : herbs) {
+            int end = path(herb);
+            Herb h = new Herb(herb);
+            names.put(end, safety.countsAs(h));
+            if (!safety.herbRules(h).isEmpty()) {
+                barred.add(end);
+            }
+        }
+        for (SafetyRule rule : safety.rules().rules()) {
+            if (!rule.kind().pair() || !safety.kinds().contains(rule.kind())) {
+                continue;
+            }
+            List<Integer> left = new ArrayList<>();
+            List<Integer> right = new ArrayList<>();
+            names.forEach((end, n) -> {
+                if (rule.herbs().stream().anyMatch(n::contains)) {
+                    left.add(end);
+                }
+                if (rule.with().stream().anyMatch(n::contains)) {
+                    right.add(end);
+                }
+            });
+            for (int l : left) {
+                for (int r : right) {
+                    clashes.computeIfAbsent(l, k -> new HashSet<>()).add(r);
+                    clashes.computeIfAbsent(r, k -> new HashSet<>()).add(l);
+                }
+            }
+        }
     }
 
     @Override
@@ -163,7 +229,7 @@ public final class PrescriptionConstraint implements LogitsProcessor {
             any |= allow[id];
         }
         if (!any) {
-            // Every listed herb is written already: the section can only end.
+            // Every listed herb is written or excluded already: the section can only end.
             for (int id = 0; id < Math.min(logits.length, pieces.length); id++) {
                 allow[id] = eos.contains((long) id) || "\n".equals(pieces[id]);
             }
@@ -176,11 +242,11 @@ public final class PrescriptionConstraint implements LogitsProcessor {
     }
 
     /**
-     * The herbs the section has finished (each followed by a separator), and the herb-trie nodes every herb below
-     * which is among them.
+     * The herbs the section may no longer complete (those finished, each followed by a separator, and those the
+     * safety rules exclude), and the herb-trie nodes every herb below which is among them.
      *
-     * @param ends the end nodes of the finished herbs
-     * @param dead the nodes whose every herb is finished
+     * @param ends the end nodes of the excluded herbs
+     * @param dead the nodes whose every herb is excluded
      */
     private record Written(Set<Integer> ends, Set<Integer> dead) {
         static final Written NONE = new Written(Set.of(), Set.of());
@@ -209,11 +275,16 @@ public final class PrescriptionConstraint implements LogitsProcessor {
                 item.append(c);
             }
         }
-        if (finished.isEmpty()) {
+        Set<Integer> excluded = new HashSet<>(finished);
+        excluded.addAll(barred);
+        for (int end : finished) {
+            excluded.addAll(clashes.getOrDefault(end, Set.of()));
+        }
+        if (excluded.isEmpty()) {
             return Written.NONE;
         }
         Map<Integer, Integer> below = new HashMap<>();
-        for (int end : finished) {
+        for (int end : excluded) {
             String herb = herbAt(end);
             int at = HERB_ROOT;
             for (int k = 0; k < herb.length(); k++) {
@@ -227,7 +298,7 @@ public final class PrescriptionConstraint implements LogitsProcessor {
                 dead.add(node);
             }
         });
-        return new Written(finished, dead);
+        return new Written(excluded, dead);
     }
 
     /** Whether a separator starts at {@code i} (separators of more than one character are checked whole). */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
@@ -12,6 +13,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.tcmrx.core.Herb;
+import org.tcmrx.core.safety.RuleKind;
+import org.tcmrx.core.safety.SafetyChecker;
 
 @DisplayName("PrescriptionConstraint with the Qwen tokenizer")
 class PrescriptionConstraintTest {
@@ -162,6 +166,63 @@ class PrescriptionConstraintTest {
                 boolean last = i == parts.length - 1 && end < 0;
                 assertThat(last ? HERBS.stream().anyMatch(h -> h.startsWith(part)) : HERBS.contains(part))
                         .as("'%s' in '%s'", part, text).isTrue();
+            }
+        }
+    }
+
+    @Nested
+    @DisplayName("with a safety checker")
+    class Safety {
+        private static final List<String> SAFETY_HERBS = List.of("甘草", "海藻", "甘遂", "麝香", "黄芪", "半夏", "川乌",
+                "白芍", "藜芦", "当归");
+        private final SafetyChecker checker = SafetyChecker.standard().withKinds(EnumSet.of(
+                RuleKind.EIGHTEEN_INCOMPATIBILITIES, RuleKind.NINETEEN_ANTAGONISMS, RuleKind.PREGNANCY_FORBIDDEN));
+        private final PrescriptionConstraint safe = PrescriptionConstraint.of(SAFETY_HERBS,
+                PrescriptionConstraint.DEFAULT_SEPARATORS, tokenizer, checker);
+
+        private float[] run(String generated) {
+            float[] logits = new float[tokenizer.vocabSize()];
+            safe.process(new long[] {1, 2}, tokenizer.encode(generated), logits);
+            return logits;
+        }
+
+        @Test
+        @DisplayName("a herb forbidden with one already written is excluded, as are herbs flagged alone")
+        void excludes() {
+            float[] afterGancao = run("处方推荐：甘草、");
+            assertThat(allowed(afterGancao, first("海"))).isFalse(); // 海藻 反 甘草
+            assertThat(allowed(afterGancao, first("黄"))).isTrue();
+            float[] start = run("处方推荐：");
+            assertThat(allowed(start, first("海"))).isTrue();
+            assertThat(allowed(start, first("麝"))).isFalse(); // 妊娠禁用, checked by this checker
+            float[] afterWu = run("处方推荐：川乌、");
+            assertThat(allowed(afterWu, first("半"))).isFalse();
+            float[] afterLilu = run("处方推荐：藜芦、");
+            assertThat(allowed(afterLilu, first("白"))).isFalse(); // 白芍 counts as 芍药
+            assertThat(allowed(afterLilu, first("当"))).isTrue();
+        }
+
+        @Test
+        @DisplayName("random logits, argmax after the constraint, never write a flagged pair")
+        void randomWalk() {
+            Random random = new Random(5);
+            for (int trial = 0; trial < 8; trial++) {
+                long[] ids = tokenizer.encode("处方推荐：");
+                for (int step = 0; step < 16; step++) {
+                    float[] logits = new float[tokenizer.vocabSize()];
+                    for (int i = 0; i < logits.length; i++) {
+                        logits[i] = (float) random.nextGaussian();
+                    }
+                    safe.process(new long[0], ids, logits);
+                    ids = Arrays.copyOf(ids, ids.length + 1);
+                    ids[ids.length - 1] = Sampling.argmax(logits);
+                }
+                String text = tokenizer.decode(ids, true);
+                String body = text.substring(text.indexOf(PrescriptionConstraint.SECTION_HEADER) + 4)
+                        .replaceFirst("^[：:】\\])）* #\\n]+", "").split("\n", -1)[0];
+                List<Herb> written = Arrays.stream(body.split("[、，, ]")).filter(SAFETY_HERBS::contains)
+                        .map(Herb::of).toList();
+                assertThat(checker.check(written)).as("'%s'", text).isEmpty();
             }
         }
     }
