@@ -29,6 +29,40 @@ class EvalCommandTest {
         }
 
         @Test
+        @DisplayName("checks safety by default, and --safe prints what the safe decorator costs in P@K")
+        void safety(@TempDir Path dir) throws IOException {
+            CliRun r = run("eval", "--ranker", "cooc", "-k", "5,10", "--bootstrap", "100", "--safe", "--out",
+                    dir.toString());
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).contains("Safety (SafetyRules[138 rules, 141 aliases])", "truth ", "十八反",
+                    "CoOcc+Safe ", "Cost of SafeHerbRanker", "CoOcc            P@5 ");
+            assertThat(Files.readString(dir.resolve("report.md"))).contains("Safety: how many lists trigger",
+                    "| CoOcc+Safe | 10 |");
+            CliRun off = run("eval", "--ranker", "cooc", "-k", "5", "--bootstrap", "0", "--no-safety");
+            assertThat(off.code()).as(off.err()).isZero();
+            assertThat(off.out()).doesNotContain("Safety (");
+        }
+
+        @Test
+        @DisplayName("a user's rule table is used, and a malformed one is refused with its file and line")
+        void userRules(@TempDir Path dir) throws IOException {
+            Path rules = Files.writeString(dir.resolve("rules.tsv"),
+                    "id\tkind\therbs\twith\tseverity\tmax_g\tsource\tnote\n"
+                            + "clinic:麻黄-桂枝\tNINETEEN_ANTAGONISMS\t麻黄\t桂枝\tCONTRAINDICATED\t\tclinic\t\n");
+            Path aliases = Files.writeString(dir.resolve("aliases.tsv"), "name\tcounts_as\tnote\n");
+            CliRun r = run("eval", "--ranker", "toppop", "-k", "5", "--bootstrap", "0", "--safety-rules",
+                    rules.toString(), aliases.toString());
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).contains("SafetyRules[1 rules, 0 aliases]");
+            Files.writeString(rules, "id\tkind\therbs\twith\tseverity\tmax_g\tsource\tnote\n"
+                    + "x\tBAD\t麻黄\t\tCAUTION\t\ts\t\n");
+            CliRun bad = run("eval", "--ranker", "toppop", "-k", "5", "--bootstrap", "0", "--safety-rules",
+                    rules.toString(), aliases.toString());
+            assertThat(bad.code()).isNotZero();
+            assertThat(bad.err()).contains(rules + ":2: kind: unknown value 'BAD'");
+        }
+
+        @Test
         @DisplayName("writes JSON and Markdown reports when asked")
         void reports(@TempDir Path dir) throws IOException {
             CliRun r = run("eval", "--ranker", "toppop,cooc", "-k", "5,10", "--bootstrap", "100", "--out",
