@@ -234,7 +234,7 @@ final class PipelineReport {
             doc.paragraph("Faithfulness is not available: eval/safety.json was not found or holds no answer.");
             return;
         }
-        ReportTable table = FaithfulnessTables.table(report.faithfulness());
+        ReportTable table = FaithfulnessTables.table(report.faithfulnessByRanker());
         doc.paragraph("How well each language model's 处方解释 matches its 处方推荐, over the answers it wrote on the "
                 + "test cases.").table(table.header(), table.rows()).paragraph(FaithfulnessTables.note());
     }

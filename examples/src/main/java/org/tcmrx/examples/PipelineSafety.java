@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,17 +52,30 @@ final class PipelineSafety {
      * @param rules the rule table, in words
      * @param summaries the true prescriptions' summary, then each ranker's
      * @param costs the decorator's cost per ranker and cut-off
-     * @param faithfulness the explanation faithfulness of each ranker that writes answers, by name
+     * @param faithfulness the explanation faithfulness of each ranker that writes answers, in evaluation order
      */
-    record Report(String rules, List<SafetySummary> summaries, List<Cost> costs,
-            Map<String, FaithfulnessSummary> faithfulness) {
+    record Report(String rules, List<SafetySummary> summaries, List<Cost> costs, List<Faithfulness> faithfulness) {
         Report {
             summaries = List.copyOf(summaries);
             costs = List.copyOf(costs);
-            faithfulness = faithfulness == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(
-                    faithfulness));
+            faithfulness = faithfulness == null ? List.of() : List.copyOf(faithfulness);
+        }
+
+        /** The faithfulness summaries by ranker, in evaluation order. */
+        Map<String, FaithfulnessSummary> faithfulnessByRanker() {
+            Map<String, FaithfulnessSummary> m = new LinkedHashMap<>();
+            faithfulness.forEach(f -> m.put(f.ranker(), f.summary()));
+            return m;
         }
     }
+
+    /**
+     * One ranker's explanation faithfulness.
+     *
+     * @param ranker the ranker's name
+     * @param summary its summary
+     */
+    record Faithfulness(String ranker, FaithfulnessSummary summary) {}
 
     private PipelineSafety() {}
 
@@ -93,10 +105,10 @@ final class PipelineSafety {
                 summaries.add(r.safety());
             }
         }
-        Map<String, FaithfulnessSummary> faithfulness = new LinkedHashMap<>();
+        List<Faithfulness> faithfulness = new ArrayList<>();
         for (EvaluationResult r : results) {
             if (r.faithfulness() != null) {
-                faithfulness.put(r.ranker(), r.faithfulness());
+                faithfulness.add(new Faithfulness(r.ranker(), r.faithfulness()));
             }
         }
         Report report = new Report(checker.rules().toString(), summaries, costs, faithfulness);

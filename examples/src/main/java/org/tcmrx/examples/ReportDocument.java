@@ -58,7 +58,7 @@ final class ReportDocument {
      */
     record Image(String alt, Path png) implements Block {}
 
-    private static final Pattern NUMBER = Pattern.compile("(-?\\d+(\\.\\d+)?|NaN)( .*)?|n/a");
+    private static final Pattern NUMBER = Pattern.compile("([-+]?\\d+(\\.\\d+)?%?|NaN)([ /].*)?|n/a");
     private static final Pattern BACKTICKS = Pattern.compile("`+");
     private static final String CSS = String.join("\n",
             "body{font-family:system-ui,-apple-system,'Segoe UI','Noto Sans','PingFang SC','Microsoft YaHei',"

@@ -87,8 +87,8 @@ class PipelineCommandTest {
         assertThat(safety.costs()).extracting(PipelineSafety.Cost::ranker).contains("CoOcc", "BART")
                 .anyMatch(name -> name.startsWith("LLM-"));
         assertThat(safety.costs()).hasSize(3 * PipelineEvaluation.KS.length);
-        assertThat(safety.faithfulness()).containsKey("LLM-SFT");
-        assertThat(safety.faithfulness().get("LLM-SFT").answers()).isEqualTo(10);
+        assertThat(safety.faithfulnessByRanker()).containsKey("LLM-SFT");
+        assertThat(safety.faithfulnessByRanker().get("LLM-SFT").answers()).isEqualTo(10);
         List<EvaluationResult> results = EvaluationReport.readJson(runDir.resolve("eval/report.json")).results();
         EvaluationResult sft = results.stream().filter(r -> r.ranker().equals("LLM-SFT")).findFirst().orElseThrow();
         assertThat(sft.cases()).allSatisfy(c -> assertThat(c.answer()).isNotNull());
