@@ -44,7 +44,8 @@ public final class FaithfulnessTables {
             FaithfulnessSummary f = e.getValue();
             rows.add(List.of(e.getKey(), Integer.toString(f.answers()), share(f.parseRate()),
                     share(f.explainedShare()), share(f.unprescribedAnswerShare()),
-                    String.format(Locale.ROOT, "%.2f", f.meanUnprescribedPerAnswer()), share(f.outsideVocabularyShare()),
+                    String.format(Locale.ROOT, "%.2f", f.meanUnprescribedPerAnswer()),
+                    share(f.outsideVocabularyShare()),
                     f.contradictions() + "/" + f.propertyClaims() + " (" + share(f.contradictionRate()) + ")"));
         }
         return new ReportTable(List.of("Ranker", "Answers", "Parsed", "Herbs explained", "Answers naming others",

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Set;
 import org.tcmrx.core.Herb;
 import org.tcmrx.core.safety.SafetyChecker;
-import org.tcmrx.core.safety.SafetyRule;
 
 /**
  * Keeps the prescription section of a generated answer inside a herb vocabulary: a {@link LogitsProcessor} that masks
@@ -173,38 +172,18 @@ public final class PrescriptionConstraint implements LogitsProcessor {
         return new PrescriptionConstraint(herbs, separators, tokenizer, safety);
     }
 
-    /** Fills {@link #clashes} and {@link #barred}: each rule once over the herbs, not each pair of herbs. */
+    /** Fills {@link #clashes} and {@link #barred} from the checker's rules. */
     private void excludeUnsafe(Collection<String> herbs, SafetyChecker safety) {
-        Map<Integer, Set<String>> names = new HashMap<>();
-        for (String herb : herbs) {
-            int end = path(herb);
-            Herb h = new Herb(herb);
-            names.put(end, safety.countsAs(h));
+        List<Herb> all = herbs.stream().map(Herb::new).toList();
+        for (Herb h : all) {
             if (!safety.herbRules(h).isEmpty()) {
-                barred.add(end);
+                barred.add(path(h.name()));
             }
         }
-        for (SafetyRule rule : safety.rules().rules()) {
-            if (!rule.kind().pair() || !safety.kinds().contains(rule.kind())) {
-                continue;
-            }
-            List<Integer> left = new ArrayList<>();
-            List<Integer> right = new ArrayList<>();
-            names.forEach((end, n) -> {
-                if (rule.herbs().stream().anyMatch(n::contains)) {
-                    left.add(end);
-                }
-                if (rule.with().stream().anyMatch(n::contains)) {
-                    right.add(end);
-                }
-            });
-            for (int l : left) {
-                for (int r : right) {
-                    clashes.computeIfAbsent(l, k -> new HashSet<>()).add(r);
-                    clashes.computeIfAbsent(r, k -> new HashSet<>()).add(l);
-                }
-            }
-        }
+        safety.conflicts(all).forEach((h, others) -> {
+            Set<Integer> ends = clashes.computeIfAbsent(path(h.name()), k -> new HashSet<>());
+            others.forEach(o -> ends.add(path(o.name())));
+        });
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -130,6 +131,46 @@ public final class SafetyChecker {
             }
         }
         return false;
+    }
+
+    /**
+     * Returns, for each herb of a set, the herbs of the same set that a pair rule of an active kind forbids with it:
+     * what a decoder must exclude once the herb is written. Each rule is matched once against every herb, not once per
+     * pair of herbs, so a vocabulary of thousands is cheap.
+     *
+     * @param herbs the herbs, e.g. a vocabulary
+     * @return the herbs that have a conflict, each with those it conflicts with (both directions present)
+     */
+    public Map<Herb, Set<Herb>> conflicts(Collection<Herb> herbs) {
+        Map<Herb, Set<String>> names = new LinkedHashMap<>();
+        for (Herb h : Checks.notNull(herbs, "herbs")) {
+            names.put(h, countsAs(Checks.notNull(h, "herb")));
+        }
+        Map<Herb, Set<Herb>> out = new LinkedHashMap<>();
+        for (SafetyRule r : active) {
+            if (!r.kind().pair()) {
+                continue;
+            }
+            List<Herb> left = new ArrayList<>();
+            List<Herb> right = new ArrayList<>();
+            names.forEach((h, n) -> {
+                if (matches(n, r.herbs())) {
+                    left.add(h);
+                }
+                if (matches(n, r.with())) {
+                    right.add(h);
+                }
+            });
+            for (Herb l : left) {
+                for (Herb w : right) {
+                    if (!l.equals(w)) {
+                        out.computeIfAbsent(l, k -> new LinkedHashSet<>()).add(w);
+                        out.computeIfAbsent(w, k -> new LinkedHashSet<>()).add(l);
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     /**

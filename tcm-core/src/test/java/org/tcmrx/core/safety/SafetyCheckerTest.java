@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
@@ -217,6 +218,24 @@ class SafetyCheckerTest {
             assertThat(ids(ALL.checkAnswer(answer))).containsExactly("十八反:乌头-半夏", "妊娠慎用:附子",
                     "剂量:细辛", "剂量:附子");
             assertThat(ALL.checkAnswer("处方推荐：甘草、海藻")).isEmpty();
+        }
+
+        @Test
+        @DisplayName("conflicts within a set agree with conflict on every pair")
+        void conflicts() {
+            List<Herb> herbs = Stream.of("甘草", "炙甘草", "海藻", "甘遂", "桂枝", "川乌", "附子", "半夏", "浙贝母",
+                    "藜芦", "白芍", "人参", "五灵脂", "党参").map(Herb::of).toList();
+            Map<Herb, Set<Herb>> c = ALL.conflicts(herbs);
+            assertThat(c.get(Herb.of("甘草"))).containsExactlyInAnyOrder(Herb.of("海藻"), Herb.of("甘遂"));
+            assertThat(c.get(Herb.of("海藻"))).containsExactlyInAnyOrder(Herb.of("甘草"), Herb.of("炙甘草"));
+            assertThat(c.get(Herb.of("党参"))).containsExactly(Herb.of("藜芦"));
+            assertThat(c).doesNotContainKey(Herb.of("桂枝"));
+            for (Herb a : herbs) {
+                for (Herb b : herbs) {
+                    boolean listed = c.getOrDefault(a, Set.of()).contains(b);
+                    assertThat(listed).as(a + "+" + b).isEqualTo(!a.equals(b) && ALL.conflict(a, b));
+                }
+            }
         }
 
         @Test

@@ -81,22 +81,29 @@ class SafetyRulesTest {
 
         @ParameterizedTest(name = "{1}")
         @CsvSource(delimiter = '|', ignoreLeadingAndTrailingWhitespace = false, value = {
-            "x\tFOO\t甘草\t\tCAUTION\t\ts\t|r.tsv:2: kind: unknown value 'FOO'; expected one of [EIGHTEEN_INCOMPATIBILITIES,"
+            "x\tFOO\t甘草\t\tCAUTION\t\ts\t"
+                    + "|r.tsv:2: kind: unknown value 'FOO'; expected one of [EIGHTEEN_INCOMPATIBILITIES,"
                     + " NINETEEN_ANTAGONISMS, PREGNANCY_FORBIDDEN, PREGNANCY_CAUTION, DOSE_LIMIT]",
-            "x\tDOSE_LIMIT\t甘草\t\tBAD\t1\ts\t|r.tsv:2: severity: unknown value 'BAD'; expected one of [CAUTION, WARNING,"
+            "x\tDOSE_LIMIT\t甘草\t\tBAD\t1\ts\t"
+                    + "|r.tsv:2: severity: unknown value 'BAD'; expected one of [CAUTION, WARNING,"
                     + " CONTRAINDICATED]",
-            "x\tDOSE_LIMIT\t细辛\t\tWARNING\tthree\ts\t|r.tsv:2: max_g: expected a positive number of grams, found 'three'",
+            "x\tDOSE_LIMIT\t细辛\t\tWARNING\tthree\ts\t"
+                    + "|r.tsv:2: max_g: expected a positive number of grams, found 'three'",
             "x\tDOSE_LIMIT\t细辛\t\tWARNING\t-1\ts\t|r.tsv:2: max_g: expected a positive number of grams, found '-1'",
-            "x\tPREGNANCY_CAUTION\t桃仁\t\tCAUTION\t3\ts\t|r.tsv:2: max_g: only DOSE_LIMIT rules have a dose limit, found '3'"
+            "x\tPREGNANCY_CAUTION\t桃仁\t\tCAUTION\t3\ts\t"
+                    + "|r.tsv:2: max_g: only DOSE_LIMIT rules have a dose limit, found '3'"
                     + " on a PREGNANCY_CAUTION rule",
-            "x\tNINETEEN_ANTAGONISMS\t丁香\t\tCONTRAINDICATED\t\ts\t|r.tsv:2: with: rule x: a NINETEEN_ANTAGONISMS rule needs"
+            "x\tNINETEEN_ANTAGONISMS\t丁香\t\tCONTRAINDICATED\t\ts\t"
+                    + "|r.tsv:2: with: rule x: a NINETEEN_ANTAGONISMS rule needs"
                     + " herbs on the 'with' side",
             "x\tNINETEEN_ANTAGONISMS\t丁香\t丁香\tCONTRAINDICATED\t\ts\t|r.tsv:2: with: rule x: [丁香] on both sides",
-            "x\tPREGNANCY_CAUTION\t桃仁\t红花\tCAUTION\t\ts\t|r.tsv:2: herbs: rule x: a PREGNANCY_CAUTION rule has no 'with'"
+            "x\tPREGNANCY_CAUTION\t桃仁\t红花\tCAUTION\t\ts\t"
+                    + "|r.tsv:2: herbs: rule x: a PREGNANCY_CAUTION rule has no 'with'"
                     + " side, got [红花]",
             "x\tPREGNANCY_CAUTION\t桃仁、、红花\t\tCAUTION\t\ts\t|r.tsv:2: herbs: herbs must not be blank",
             "x\tPREGNANCY_CAUTION\t桃仁\t\tCAUTION\t\t\t|r.tsv:2: source: empty value",
-            "x\tPREGNANCY_CAUTION\t桃仁\t\tCAUTION\t\ts|r.tsv:2: expected 8 tab-separated columns as in the header, found 7"})
+            "x\tPREGNANCY_CAUTION\t桃仁\t\tCAUTION\t\ts"
+                    + "|r.tsv:2: expected 8 tab-separated columns as in the header, found 7"})
         @DisplayName("says where a rule is malformed")
         void malformed(String row, String message) {
             assertThatThrownBy(() -> rules(HEADER + row + "\n")).isInstanceOf(MalformedDataException.class)
