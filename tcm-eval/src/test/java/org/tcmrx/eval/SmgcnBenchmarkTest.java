@@ -14,6 +14,9 @@ import org.tcmrx.core.CaseSet;
 import org.tcmrx.core.Dataset;
 import org.tcmrx.core.SmgcnReader;
 import org.tcmrx.core.SmgcnSplit;
+import org.tcmrx.core.safety.RuleKind;
+import org.tcmrx.core.safety.SafeHerbRanker;
+import org.tcmrx.core.safety.SafetyChecker;
 
 /**
  * The published-number check on SMGCN's official split (train.txt → test.txt). Runs when the system property
@@ -61,5 +64,24 @@ class SmgcnBenchmarkTest {
         for (int k : new int[] {5, 10, 20}) {
             assertThat(set.value(Metric.PRECISION, k)).as("P@" + k).isGreaterThan(co.value(Metric.PRECISION, k));
         }
+    }
+
+    @Test
+    @DisplayName("safety: 84 true prescriptions hold a 十八反/十九畏 pair; CoOcc behind SafeHerbRanker holds none, at no"
+            + " P@5 cost")
+    void safety() {
+        SafetyChecker checker = SafetyChecker.standard();
+        SafetySummary truth = SafetySummary.ofPrescriptions(checker, smgcn.split(Dataset.TEST));
+        assertThat(truth.listsWithPairFinding()).isEqualTo(84);
+        assertThat(truth.byKind()).containsEntry(RuleKind.EIGHTEEN_INCOMPATIBILITIES, 65)
+                .containsEntry(RuleKind.NINETEEN_ANTAGONISMS, 21);
+        assertThat(truth.count("十八反:乌头-半夏")).isEqualTo(56);
+        RankerEvaluator evaluator = RankerEvaluator.builder().optKs(5, 10).optSafetyChecker(checker).build();
+        CoOccurrenceRanker coOcc = CoOccurrenceRanker.fit(smgcn.split(Dataset.TRAIN));
+        EvaluationResult plain = evaluator.evaluate(coOcc, smgcn, Dataset.TEST);
+        EvaluationResult safe = evaluator.evaluate(SafeHerbRanker.of(coOcc), smgcn, Dataset.TEST);
+        assertThat(plain.safety().listsWithPairFinding()).isEqualTo(175);
+        assertThat(safe.safety().listsWithPairFinding()).isZero();
+        assertThat(safe.value(Metric.PRECISION, 5)).isEqualTo(plain.value(Metric.PRECISION, 5));
     }
 }
