@@ -90,6 +90,10 @@ final class DistillCommand implements Callable<Integer> {
             description = "Environment variable holding the API key, or 'none'. Default: ${DEFAULT-VALUE}.")
     String apiKeyEnv;
 
+    @Option(names = "--api-key-file", paramLabel = "FILE",
+            description = "A file only you can read (chmod 600) holding the API key; used instead of --api-key-env.")
+    Path apiKeyFile;
+
     @Option(names = "--temperature", defaultValue = "0.7", description = "Default: ${DEFAULT-VALUE}.")
     double temperature;
 
@@ -149,7 +153,8 @@ final class DistillCommand implements Callable<Integer> {
                 .build();
         if (teacher != Teacher.QWEN) {
             return run(console, data, records, distiller(validation, teacher == Teacher.KNOWLEDGE ? null
-                    : OpenAiChatClient.create(openAiConfig())));
+                    : apiKeyFile != null ? OpenAiChatClient.create(openAiConfig(), apiKeyFile)
+                            : OpenAiChatClient.create(openAiConfig())));
         }
         if (qwen == null) {
             throw new IllegalArgumentException("--teacher qwen needs --qwen DIR");

@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -30,6 +32,7 @@ final class LocalChatServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService pool;
     private final long latencyMillis;
+    private final Set<String> authorizations = ConcurrentHashMap.newKeySet();
 
     LocalChatServer(long latencyMillis, int threads) throws IOException {
         this.latencyMillis = latencyMillis;
@@ -45,8 +48,17 @@ final class LocalChatServer implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
     }
 
+    /** The distinct {@code Authorization} headers received, for tests that check which key was sent. */
+    Set<String> authorizations() {
+        return Set.copyOf(authorizations);
+    }
+
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
+            String auth = ex.getRequestHeaders().getFirst("Authorization");
+            if (auth != null) {
+                authorizations.add(auth);
+            }
             JsonNode req = MAPPER.readTree(ex.getRequestBody());
             String prompt = "";
             for (JsonNode m : req.get("messages")) {

@@ -90,6 +90,10 @@ final class PipelineCommand implements Callable<Integer> {
             description = "Environment variable with the API key, or 'none'. Default: ${DEFAULT-VALUE}.")
     String apiKeyEnv;
 
+    @Option(names = "--api-key-file", paramLabel = "FILE",
+            description = "A file only you can read (chmod 600) holding the API key; used instead of --api-key-env.")
+    Path apiKeyFile;
+
     @Option(names = "--copies", defaultValue = "2", description = "SFT samples per record. Default: ${DEFAULT-VALUE}.")
     int copies;
 
@@ -256,11 +260,12 @@ final class PipelineCommand implements Callable<Integer> {
         String format = dataOptions.format == null ? null : dataOptions.format.label();
         if (smoke) {
             return new PipelineSettings(dataOptions.data, format, seed, teacher, teacherUrl, teacherModel, apiKeyEnv,
-                    base, baseFp16, bart, device.equals("gpu"), 1, 2, hiddenSize, layers, 1, 192, 96, margin,
-                    reversePairs, chosen, loss, beta, dpoLearningRate, 1, 40, 10);
+                    apiKeyFile, base, baseFp16, bart, device.equals("gpu"), 1, 2, hiddenSize, layers, 1, 192, 96,
+                    margin, reversePairs, chosen, loss, beta, dpoLearningRate, 1, 40, 10);
         }
-        return new PipelineSettings(dataOptions.data, format, seed, teacher, teacherUrl, teacherModel, apiKeyEnv, base,
-                baseFp16, bart, device.equals("gpu"), copies, scratchEpochs, hiddenSize, layers, loraEpochs, maxLength,
-                maxNewTokens, margin, reversePairs, chosen, loss, beta, dpoLearningRate, dpoEpochs, 0, 0);
+        return new PipelineSettings(dataOptions.data, format, seed, teacher, teacherUrl, teacherModel, apiKeyEnv,
+                apiKeyFile, base, baseFp16, bart, device.equals("gpu"), copies, scratchEpochs, hiddenSize, layers,
+                loraEpochs, maxLength, maxNewTokens, margin, reversePairs, chosen, loss, beta, dpoLearningRate,
+                dpoEpochs, 0, 0);
     }
 }

@@ -15,6 +15,7 @@ import java.util.Map;
  * @param teacherUrl the OpenAI-compatible base URL (openai teacher)
  * @param teacherModel the teacher model's name (openai teacher)
  * @param apiKeyEnv the environment variable with the API key, or {@code none}
+ * @param apiKeyFile a file holding the API key, readable by its owner only, or null to use {@code apiKeyEnv}
  * @param base a Hugging Face Qwen2 folder, or null to train a small one from scratch
  * @param baseFp16 store the base's weight matrices as float16
  * @param bart a Hugging Face BART folder to start BART from, or null for random initialization
@@ -37,7 +38,7 @@ import java.util.Map;
  * @param testLimit at most this many test records (0: all)
  */
 record PipelineSettings(Path data, String format, long seed, String teacher, String teacherUrl, String teacherModel,
-        String apiKeyEnv, Path base, boolean baseFp16, Path bart, boolean gpu, int copies, int scratchEpochs,
+        String apiKeyEnv, Path apiKeyFile, Path base, boolean baseFp16, Path bart, boolean gpu, int copies, int scratchEpochs,
         int hiddenSize, int layers, int loraEpochs, int maxLength, int maxNewTokens, double margin,
         boolean reversePairs, String chosen, String loss, double beta, double dpoLearningRate, int dpoEpochs,
         int trainLimit, int testLimit) {

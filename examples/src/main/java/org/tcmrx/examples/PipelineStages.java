@@ -112,14 +112,20 @@ final class PipelineStages {
 
     // ---- distill ------------------------------------------------------------------------------------------------
 
+    /** The OpenAI-compatible teacher, its key from the key file or the environment variable. */
+    private OpenAiChatClient teacherClient() throws IOException {
+        OpenAiConfig config = OpenAiConfig.builder().setBaseUrl(settings.teacherUrl())
+                .setModel(settings.teacherModel())
+                .optApiKeyEnv("none".equalsIgnoreCase(settings.apiKeyEnv()) ? null : settings.apiKeyEnv())
+                .optTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(120)).build();
+        return settings.apiKeyFile() != null ? OpenAiChatClient.create(config, settings.apiKeyFile())
+                : OpenAiChatClient.create(config);
+    }
+
     /** Teacher answers for the training records, into {@code distill/} (resumable {@link DistillRun} output). */
     List<String> distill() throws IOException {
         Distiller distiller = settings.teacher().equals("openai")
-                ? TeacherDistiller.builder().setClient(OpenAiChatClient.create(OpenAiConfig.builder()
-                        .setBaseUrl(settings.teacherUrl()).setModel(settings.teacherModel())
-                        .optApiKeyEnv("none".equalsIgnoreCase(settings.apiKeyEnv()) ? null : settings.apiKeyEnv())
-                        .optTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(120)).build()))
-                        .optSeed(settings.seed()).build()
+                ? TeacherDistiller.builder().setClient(teacherClient()).optSeed(settings.seed()).build()
                 : KnowledgeTeacher.builder().build();
         DistillSummary summary = DistillRun.builder().setDistiller(distiller).setOutput(run.stage("distill"))
                 .optConcurrency(settings.teacher().equals("openai") ? 8 : 1).optProgress(progress)

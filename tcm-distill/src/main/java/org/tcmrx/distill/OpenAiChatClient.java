@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -77,6 +78,23 @@ public final class OpenAiChatClient implements TeacherClient {
      */
     public static OpenAiChatClient create(OpenAiConfig config) {
         return create(config, System::getenv);
+    }
+
+    /**
+     * Makes a client whose API key comes from a key file ({@link ApiKeyFile#read(Path)}) instead of the config's
+     * environment variable.
+     *
+     * @param config the settings; its {@code apiKeyEnv} is not read
+     * @param keyFile a file only its owner can read, holding the key
+     * @return the client
+     * @throws IllegalArgumentException when the config is null or the key file is unsafe or empty
+     * @throws IOException when the key file cannot be read
+     */
+    public static OpenAiChatClient create(OpenAiConfig config, Path keyFile) throws IOException {
+        if (config == null) {
+            throw new IllegalArgumentException("config must not be null");
+        }
+        return new OpenAiChatClient(config, ApiKeyFile.read(keyFile));
     }
 
     /**
