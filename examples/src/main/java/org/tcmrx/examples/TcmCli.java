@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         versionProvider = TcmCli.Version.class,
         description = "Explainable Traditional Chinese Medicine prescription recommendation.",
         subcommands = {EvalCommand.class, BartCommand.class, DistillCommand.class, LoraBenchCommand.class,
-            PipelineCommand.class, RecommendCommand.class, CommandLine.HelpCommand.class})
+            PipelineCommand.class, RecommendCommand.class, SoakCommand.class, CommandLine.HelpCommand.class})
 public final class TcmCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
