@@ -159,7 +159,11 @@ final class RecommendCommand implements Callable<Integer> {
                 stdout.println("(the answer does not read as the three sections: "
                         + String.join("; ", answer.parse().problems()) + ")");
             }
-            printFindings(stdout, "Safety of the answer", answerFindings);
+            if (answer.parse().ok()) {
+                printFindings(stdout, "Safety of the answer", answerFindings);
+            } else {
+                stdout.println("Safety of the answer: not checked, as no prescription could be read from it");
+            }
             stdout.println();
             stdout.println("BART's ranking" + (safe ? " (十八反/十九畏 pairs kept out):" : ":"));
             for (int i = 0; i < bart.size(); i++) {

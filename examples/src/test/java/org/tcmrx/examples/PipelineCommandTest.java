@@ -116,7 +116,8 @@ class PipelineCommandTest {
         CliRun text = CliRun.run("recommend", "--run", runDir.toString(), "恶寒发热, 无汗, 头身疼痛, 脉浮紧");
         assertThat(text.code()).as(text.err()).isZero();
         assertThat(text.out()).contains("Findings: 症状：恶寒发热、无汗、头身疼痛; 脉象：脉浮紧",
-                "BART's ranking (十八反/十九畏 pairs kept out):", "  1. ", "Safety of the answer: ");
+                "BART's ranking (十八反/十九畏 pairs kept out):", "  1. ", "Safety of the answer: ",
+                "Removed from BART's ranking: ");
         CliRun json = CliRun.run("recommend", "--run", runDir.toString(), "--json", "--k", "3", "恶寒发热、无汗");
         assertThat(json.code()).as(json.err()).isZero();
         JsonNode node = Json.MAPPER.readTree(json.out());
