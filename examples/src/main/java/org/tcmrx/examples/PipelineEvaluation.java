@@ -19,6 +19,7 @@ import org.tcmrx.core.internal.AtomicFiles;
 import org.tcmrx.core.internal.Json;
 import org.tcmrx.core.safety.SafeHerbRanker;
 import org.tcmrx.core.safety.SafetyChecker;
+import org.tcmrx.core.safety.SafetyFinding;
 import org.tcmrx.eval.AnswerFaithfulness;
 import org.tcmrx.eval.BootstrapComparison;
 import org.tcmrx.eval.CoOccurrenceRanker;
@@ -113,7 +114,12 @@ final class PipelineEvaluation {
             e.put("findings", LlmHerbRanker.findings(c.query()));
             e.put("truth", c.herbs().stream().map(Herb::name).toList());
             e.put("bart", bartTop.get(c.id()));
-            e.put("answers", answers.getOrDefault(c.id(), Map.of()));
+            Map<String, String> caseAnswers = answers.getOrDefault(c.id(), Map.of());
+            e.put("answers", caseAnswers);
+            Map<String, List<String>> findings = new LinkedHashMap<>();
+            caseAnswers.forEach((name, text) -> findings.put(name, messages(checker.checkAnswer(text))));
+            findings.put("BART", messages(checker.check(bartTop.get(c.id()).stream().map(Herb::new).toList())));
+            e.put("safety", findings);
             examples.add(e);
         }
         Jsonl.write(dir.resolve("examples.jsonl"), examples);
@@ -171,6 +177,10 @@ final class PipelineEvaluation {
         m.put("lower", ci.lower());
         m.put("upper", ci.upper());
         return m;
+    }
+
+    private static List<String> messages(List<SafetyFinding> findings) {
+        return findings.stream().map(SafetyFinding::message).toList();
     }
 
     private static EvaluationResult find(List<EvaluationResult> results, String name) {

@@ -287,10 +287,20 @@ final class PipelineReport {
             for (String name : names) {
                 String answer = c.answers().get(name);
                 doc.labelled(name + " answer:", "").pre(answer == null || answer.isBlank() ? "(none)" : answer);
+                findings(doc, name, c.safety());
             }
             long hits = c.bart().stream().filter(c.truth()::contains).count();
             doc.labelled("BART's top herbs (" + hits + " of " + c.bart().size() + " in the true prescription):",
                     herbs(c.bart()));
+            findings(doc, "BART", c.safety());
+        }
+    }
+
+    /** The safety findings of one answer or list, when the examples file has them. */
+    private static void findings(ReportDocument doc, String name, Map<String, List<String>> safety) {
+        List<String> found = safety.get(name);
+        if (found != null) {
+            doc.labelled("Safety (" + name + "):", found.isEmpty() ? "no finding" : String.join("; ", found));
         }
     }
 

@@ -115,9 +115,11 @@ record PipelineRun(Path dir, RunInfo run, Map<String, Stage> stages, Summary sum
      * @param truth the true prescription's herbs
      * @param bart BART's top herbs, best first
      * @param answers the language models' answers by ranker name; a missing answer is absent
+     * @param safety the safety findings of each answer and of BART's list, by ranker name; empty when none, or when
+     *     the file predates safety checks
      */
     record ExampleCase(String id, String findings, List<String> truth, List<String> bart,
-            Map<String, String> answers) {}
+            Map<String, String> answers, Map<String, List<String>> safety) {}
 
     /**
      * A training log ({@link org.tcmrx.nn.JsonlMetricsListener}): the loss of every step line and the metrics of
@@ -283,9 +285,15 @@ record PipelineRun(Path dir, RunInfo run, Map<String, Stage> stages, Summary sum
                     answers.put(e.getKey(), text(e.getValue()));
                 }
             });
+            Map<String, List<String>> safety = new LinkedHashMap<>();
+            JsonNode safetyNode = node.path("safety");
+            if (!safetyNode.isMissingNode() && !safetyNode.isNull() && !safetyNode.isObject()) {
+                throw where.fail("safety", "expected an object, found " + safetyNode);
+            }
+            safetyNode.fieldNames().forEachRemaining(name -> safety.put(name, strings(where, safetyNode, name)));
             out.add(new ExampleCase(where.string(node, "id"), where.string(node, "findings"),
                     strings(where, node, "truth"), strings(where, node, "bart"),
-                    Collections.unmodifiableMap(answers)));
+                    Collections.unmodifiableMap(answers), Collections.unmodifiableMap(safety)));
         });
         return List.copyOf(out);
     }

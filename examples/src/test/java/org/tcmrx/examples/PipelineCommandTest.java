@@ -95,9 +95,11 @@ class PipelineCommandTest {
         // The report's example answers are the answers the evaluation scored.
         JsonNode example = Jsonl.read(runDir.resolve("eval/examples.jsonl"), JsonNode.class).get(0);
         assertThat(example.path("answers").path("LLM-SFT").asText()).isEqualTo(sft.cases().get(0).answer());
+        assertThat(example.path("safety").path("BART").isArray()).isTrue();
+        assertThat(example.path("safety").path("LLM-SFT").isArray()).isTrue();
         String report = Files.readString(runDir.resolve("report/report.md"));
         assertThat(report).contains("## Explanation faithfulness", "## Safety", "| truth | all | 10 |",
-                "| CoOcc | P@5 |");
+                "| CoOcc | P@5 |", "**Safety (BART):**", "**Safety (LLM-SFT):**");
     }
 
     @Test
