@@ -1,15 +1,19 @@
 package org.tcmrx.eval;
 
+import static org.tcmrx.eval.internal.MetricTables.header;
+import static org.tcmrx.eval.internal.MetricTables.interval;
+import static org.tcmrx.eval.internal.MetricTables.pValue;
+import static org.tcmrx.eval.internal.MetricTables.percent;
+import static org.tcmrx.eval.internal.MetricTables.rows;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import org.tcmrx.core.DataSource;
 import org.tcmrx.core.Provenance;
 import org.tcmrx.core.internal.AtomicFiles;
@@ -264,54 +268,6 @@ public final class EvaluationReport {
         return "Conventions: " + precision + "; R@K = hits/|true herbs|; F1@K = harmonic mean of mean P@K and mean"
                 + " R@K (F1_OF_MEANS, as KDHR, PresRecST and TCMRGCL report it); NDCG@K standard with binary gains,"
                 + " ideal DCG over min(K, |true herbs|). Means over the cases of " + String.join(", ", splits) + ".";
-    }
-
-    private static List<String> header(List<EvaluationResult> results, List<Metric> metrics) {
-        List<String> header = new ArrayList<>();
-        header.add("Ranker");
-        for (int k : allKs(results)) {
-            for (Metric m : metrics) {
-                header.add(m.label() + "@" + k);
-            }
-        }
-        return header;
-    }
-
-    /** One row per result; the ranker is labelled with its split when the results span several splits. */
-    private static List<List<String>> rows(List<EvaluationResult> results, List<Metric> metrics) {
-        Set<Integer> ks = allKs(results);
-        boolean severalSplits = results.stream().map(EvaluationResult::split).distinct().count() > 1;
-        List<List<String>> rows = new ArrayList<>();
-        for (EvaluationResult r : results) {
-            List<String> row = new ArrayList<>();
-            row.add(severalSplits ? r.ranker() + " (" + r.split() + ")" : r.ranker());
-            for (int k : ks) {
-                for (Metric m : metrics) {
-                    row.add(r.ks().contains(k) ? Tables.number(r.value(m, k)) : "-");
-                }
-            }
-            rows.add(row);
-        }
-        return rows;
-    }
-
-    private static Set<Integer> allKs(List<EvaluationResult> results) {
-        Set<Integer> ks = new TreeSet<>();
-        results.forEach(r -> ks.addAll(r.ks()));
-        return ks;
-    }
-
-    private static String interval(ConfidenceInterval ci) {
-        return Tables.number(ci.estimate()) + " [" + Tables.number(ci.lower()) + ", " + Tables.number(ci.upper())
-                + "]";
-    }
-
-    private static String pValue(double p) {
-        return p < 1e-4 ? "< 0.0001" : Tables.number(p);
-    }
-
-    private static String percent(double level) {
-        return BigDecimal.valueOf(level).movePointRight(2).stripTrailingZeros().toPlainString() + "%";
     }
 
     private static void checkResults(List<EvaluationResult> results) {
