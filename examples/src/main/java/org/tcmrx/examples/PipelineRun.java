@@ -211,7 +211,8 @@ record PipelineRun(Path dir, RunInfo run, Map<String, Stage> stages, Summary sum
 
     /**
      * Reads a training log; the fields of a line that are missing or not numbers are skipped, since a report
-     * should not fail on a log written by an older version.
+     * should not fail on a log written by an older version, and so is a torn last line, what a run killed midway
+     * leaves ({@link Jsonl#readAppended}).
      *
      * @param file the JSON Lines file
      * @return the log
@@ -221,7 +222,7 @@ record PipelineRun(Path dir, RunInfo run, Map<String, Stage> stages, Summary sum
     static TrainingLog readLog(Path file) throws IOException {
         Map<Integer, Double> loss = new TreeMap<>();
         Map<String, Map<Integer, Double>> evaluations = new LinkedHashMap<>();
-        Jsonl.forEach(file, JsonNode.class, (line, node) -> {
+        for (JsonNode node : Jsonl.readAppended(file, JsonNode.class)) {
             String event = node.path("event").asText();
             int step = node.path("step").asInt(-1);
             if (event.equals("step") && finite(node.path("loss"))) {
@@ -234,7 +235,7 @@ record PipelineRun(Path dir, RunInfo run, Map<String, Stage> stages, Summary sum
                     }
                 });
             }
-        });
+        }
         evaluations.replaceAll((name, points) -> Collections.unmodifiableMap(points));
         return new TrainingLog(Collections.unmodifiableMap(loss), Collections.unmodifiableMap(evaluations));
     }

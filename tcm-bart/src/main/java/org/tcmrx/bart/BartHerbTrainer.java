@@ -80,7 +80,7 @@ public final class BartHerbTrainer {
      */
     public static Trained train(List<ClinicalCase> train, List<ClinicalCase> valid, BartHerbTrainingConfig config,
             Path workDir, Progress progress, List<TrainingListener> listeners) throws IOException {
-        return train(train, valid, null, List.of(), config, workDir, progress, listeners);
+        return train(train, valid, null, List.of(), config, workDir, progress, listeners, null);
     }
 
     /**
@@ -104,12 +104,61 @@ public final class BartHerbTrainer {
         Checks.notNull(data, "data");
         List<ClinicalCase> valid = data.hasSplit(Dataset.VALID) ? data.split(Dataset.VALID) : List.of();
         return train(data.split(Dataset.TRAIN), valid, data.name(), data.sources(), config, workDir, progress,
-                listeners);
+                listeners, null);
+    }
+
+    /**
+     * Continues a training run from one of its checkpoints, e.g. {@code TrainingLoop.lastCheckpointOrNull(workDir)}
+     * after the process was killed: with the cases and settings of that run (the seed above all), the model is built
+     * as that run built it, then takes the checkpoint's weights, AdamW state, position in the data, early-stopping
+     * counters and best P@5, and trains on in the checkpoint's folder (where that run's {@code best} is). On CPU the
+     * result is the uninterrupted run's.
+     *
+     * @param train the training cases of the original run
+     * @param valid the validation cases of the original run
+     * @param config the settings of the original run
+     * @param checkpoint a {@code checkpoint-<step>} folder of the original run
+     * @param progress progress of the steps
+     * @param listeners more listeners, e.g. a {@code JsonlMetricsListener} on the original run's log
+     * @return the trained ranker; its result counts the steps before the checkpoint
+     * @throws IOException when the checkpoint cannot be read or a new one cannot be written
+     * @throws MalformedDataException when the checkpoint does not fit the model
+     * @throws IllegalArgumentException when {@code checkpoint} is null or was trained with another seed
+     */
+    public static Trained resume(List<ClinicalCase> train, List<ClinicalCase> valid, BartHerbTrainingConfig config,
+            Path checkpoint, Progress progress, List<TrainingListener> listeners) throws IOException {
+        Checks.notNull(checkpoint, "checkpoint");
+        return train(train, valid, null, List.of(), config, checkpoint.toAbsolutePath().getParent(), progress,
+                listeners, checkpoint);
+    }
+
+    /**
+     * Continues a training run on a data set from one of its checkpoints, as
+     * {@link #resume(List, List, BartHerbTrainingConfig, Path, Progress, List)}.
+     *
+     * @param data the data set of the original run
+     * @param config the settings of the original run
+     * @param checkpoint a {@code checkpoint-<step>} folder of the original run
+     * @param progress progress of the steps
+     * @param listeners more listeners
+     * @return the trained ranker
+     * @throws IOException when the checkpoint cannot be read or a new one cannot be written
+     * @throws MalformedDataException when the checkpoint does not fit the model
+     * @throws IllegalArgumentException when the data set has no {@value Dataset#TRAIN} split, or {@code checkpoint}
+     *     is null or was trained with another seed
+     */
+    public static Trained resume(Dataset data, BartHerbTrainingConfig config, Path checkpoint, Progress progress,
+            List<TrainingListener> listeners) throws IOException {
+        Checks.notNull(data, "data");
+        Checks.notNull(checkpoint, "checkpoint");
+        List<ClinicalCase> valid = data.hasSplit(Dataset.VALID) ? data.split(Dataset.VALID) : List.of();
+        return train(data.split(Dataset.TRAIN), valid, data.name(), data.sources(), config,
+                checkpoint.toAbsolutePath().getParent(), progress, listeners, checkpoint);
     }
 
     private static Trained train(List<ClinicalCase> train, List<ClinicalCase> valid, String dataName,
             List<DataSource> sources, BartHerbTrainingConfig config, Path workDir, Progress progress,
-            List<TrainingListener> listeners) throws IOException {
+            List<TrainingListener> listeners, Path checkpoint) throws IOException {
         Checks.notNull(config, "config");
         Checks.notNull(valid, "valid");
         HerbTokenizer tokenizer = HerbTokenizer.fit(train, config.herbOrder(), config.tongueAndPulse());
@@ -135,13 +184,15 @@ public final class BartHerbTrainer {
                     .optMaxGradNorm(config.maxGradNorm())
                     .optAdamW(AdamWConfig.builder().optWeightDecay(config.weightDecay()).build())
                     .optCheckpointDir(dir)
+                    .optCheckpointEverySteps(config.checkpointEverySteps())
                     .optKeepCheckpoints(1)
                     .optProgress(progress);
             if (!valid.isEmpty()) {
                 loop.optEarlyStopping(new EarlyStopping("P@5", EarlyStopping.Mode.MAX, config.patience(), 0.0));
             }
             listeners.forEach(loop::addListener);
-            TrainingResult result = new TrainingLoop<HerbBatch>(loop.build()).train(task);
+            TrainingLoop<HerbBatch> trainer = new TrainingLoop<>(loop.build());
+            TrainingResult result = checkpoint == null ? trainer.train(task) : trainer.resume(task, checkpoint);
             Path best = dir.resolve("best").resolve("model.safetensors");
             if (Files.exists(best)) {
                 store.load(best, false);
@@ -164,6 +215,7 @@ public final class BartHerbTrainer {
                     .addParameter("steps", result.steps())
                     .addParameter("best_step", result.bestStep())
                     .addParameter("best_valid_P@5", result.bestMetric())
+                    .addParameter("resumed_from", checkpoint == null ? "-" : checkpoint.toString())
                     .addData(sources)
                     .build();
             return new Trained(BartHerbRanker.owning(model, tokenizer, config.scoring(), store), result, provenance);

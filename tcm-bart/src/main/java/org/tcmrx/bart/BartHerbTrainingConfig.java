@@ -37,6 +37,8 @@ import org.tcmrx.core.internal.Checks;
  *     {@code BartConfig} default 0.1, with {@code attention_dropout} and {@code activation_dropout} 0)
  * @param maxGradNorm gradient clipping by global norm (0 disables)
  * @param patience validations without a better P@5 before stopping
+ * @param checkpointEverySteps write a {@code checkpoint-<step>} folder every this many optimizer steps, the
+ *     granularity of a resume after a crash ({@link BartHerbTrainer#resume}); 0 (the default) at every epoch's end
  * @param seed the seed of initialization, data order and herb shuffling
  * @param initCheckpoint a Hugging Face BART folder to start from ({@code config.json} and {@code model.safetensors}
  *     or an index and shards, as {@link BartModel#load} reads it), or null to start from random weights
@@ -44,7 +46,7 @@ import org.tcmrx.core.internal.Checks;
 public record BartHerbTrainingConfig(int dModel, int layers, int heads, int ffnDim, int maxPositions,
         HerbOrder herbOrder, boolean tongueAndPulse, HerbScoring scoring, int epochs, int batchSize,
         double learningRate, double warmupRatio, double weightDecay, double labelSmoothing, double setLossWeight,
-        double dropout, double maxGradNorm, int patience, long seed, Path initCheckpoint) {
+        double dropout, double maxGradNorm, int patience, int checkpointEverySteps, long seed, Path initCheckpoint) {
     /**
      * Validates the settings.
      *
@@ -66,6 +68,7 @@ public record BartHerbTrainingConfig(int dModel, int layers, int heads, int ffnD
      * @param dropout BART's {@code dropout} during training
      * @param maxGradNorm gradient clipping by global norm
      * @param patience validations without a better P@5 before stopping
+     * @param checkpointEverySteps optimizer steps between checkpoints, 0 for every epoch's end
      * @param seed the seed
      * @param initCheckpoint a Hugging Face BART folder to start from, or null for random weights
      * @throws IllegalArgumentException naming the first invalid setting
@@ -79,6 +82,9 @@ public record BartHerbTrainingConfig(int dModel, int layers, int heads, int ffnD
         positive(epochs, "epochs");
         positive(batchSize, "batchSize");
         positive(patience, "patience");
+        if (checkpointEverySteps < 0) {
+            throw new IllegalArgumentException("checkpointEverySteps must be at least 0, got " + checkpointEverySteps);
+        }
         if (dModel % heads != 0) {
             throw new IllegalArgumentException("heads (" + heads + ") must divide dModel (" + dModel + ")");
         }
@@ -111,7 +117,7 @@ public record BartHerbTrainingConfig(int dModel, int layers, int heads, int ffnD
      */
     public static BartHerbTrainingConfig defaults() {
         return new BartHerbTrainingConfig(128, 2, 4, 512, 128, HerbOrder.RANDOM, true, HerbScoring.FIRST_STEP, 30,
-                64, 5e-4, 0.05, 0.01, 0.0, 0.0, 0.1, 1.0, 3, 42, null);
+                64, 5e-4, 0.05, 0.01, 0.0, 0.0, 0.1, 1.0, 3, 0, 42, null);
     }
 
     /**
@@ -162,6 +168,7 @@ public record BartHerbTrainingConfig(int dModel, int layers, int heads, int ffnD
         private double dropout;
         private double maxGradNorm;
         private int patience;
+        private int checkpointEverySteps;
         private long seed;
         private Path initCheckpoint;
 
@@ -184,6 +191,7 @@ public record BartHerbTrainingConfig(int dModel, int layers, int heads, int ffnD
             dropout = c.dropout;
             maxGradNorm = c.maxGradNorm;
             patience = c.patience;
+            checkpointEverySteps = c.checkpointEverySteps;
             seed = c.seed;
             initCheckpoint = c.initCheckpoint;
         }
@@ -342,6 +350,17 @@ public record BartHerbTrainingConfig(int dModel, int layers, int heads, int ffnD
         }
 
         /**
+         * Sets how often a checkpoint is written, the most steps a crashed run loses.
+         *
+         * @param value optimizer steps between checkpoints; 0 writes one at every epoch's end
+         * @return this builder
+         */
+        public Builder optCheckpointEverySteps(int value) {
+            checkpointEverySteps = value;
+            return this;
+        }
+
+        /**
          * Sets the seed.
          *
          * @param value the seed
@@ -375,7 +394,8 @@ public record BartHerbTrainingConfig(int dModel, int layers, int heads, int ffnD
         public BartHerbTrainingConfig build() {
             return new BartHerbTrainingConfig(dModel, layers, heads, ffnDim, maxPositions, herbOrder,
                     tongueAndPulse, scoring, epochs, batchSize, learningRate, warmupRatio, weightDecay,
-                    labelSmoothing, setLossWeight, dropout, maxGradNorm, patience, seed, initCheckpoint);
+                    labelSmoothing, setLossWeight, dropout, maxGradNorm, patience, checkpointEverySteps, seed,
+                    initCheckpoint);
         }
     }
 

@@ -1,6 +1,7 @@
 package org.tcmrx.bart;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.Device;
 import java.io.IOException;
@@ -78,7 +79,8 @@ class BartHerbTrainerTest {
     @Test
     @DisplayName("the provenance names the data set and its files")
     void provenance() {
-        assertThat(trained.provenance().parameters()).containsEntry("data", corpus.name());
+        assertThat(trained.provenance().parameters()).containsEntry("data", corpus.name())
+                .containsEntry("resumed_from", "-");
         assertThat(trained.provenance().data()).isEqualTo(corpus.sources()).isNotEmpty();
     }
 
@@ -93,5 +95,13 @@ class BartHerbTrainerTest {
             Ranking after = loaded.rank(c.query(), 20);
             assertThat(after.herbs()).isEqualTo(before.herbs());
         }
+    }
+
+    @Test
+    @DisplayName("resuming needs a checkpoint")
+    void resumeNeedsCheckpoint() {
+        assertThatThrownBy(() -> BartHerbTrainer.resume(corpus, BartHerbTrainingConfig.defaults(), null,
+                Progress.NONE, List.of())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("checkpoint must not be null");
     }
 }

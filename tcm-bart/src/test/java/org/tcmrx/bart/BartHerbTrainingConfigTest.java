@@ -13,13 +13,15 @@ class BartHerbTrainingConfigTest {
     @DisplayName("the builder keeps every setting and toBuilder round-trips")
     void builder() {
         BartHerbTrainingConfig c = BartHerbTrainingConfig.builder().optSize(64, 1, 4, 128).optSetLossWeight(0.5)
-                .optLabelSmoothing(0.1).optDropout(0.2).optPatience(5).optSeed(9)
+                .optLabelSmoothing(0.1).optDropout(0.2).optPatience(5).optCheckpointEverySteps(50).optSeed(9)
                 .optInitCheckpoint(Path.of("bart-base-chinese")).build();
         assertThat(c.dModel()).isEqualTo(64);
         assertThat(c.setLossWeight()).isEqualTo(0.5);
         assertThat(c.labelSmoothing()).isEqualTo(0.1);
         assertThat(c.dropout()).isEqualTo(0.2);
         assertThat(c.patience()).isEqualTo(5);
+        assertThat(c.checkpointEverySteps()).isEqualTo(50);
+        assertThat(BartHerbTrainingConfig.defaults().checkpointEverySteps()).isZero();
         assertThat(c.initCheckpoint()).isEqualTo(Path.of("bart-base-chinese"));
         assertThat(c.toString()).contains("initCheckpoint=bart-base-chinese");
         assertThat(c.toBuilder().build()).isEqualTo(c);
@@ -43,5 +45,7 @@ class BartHerbTrainingConfigTest {
                 .hasMessage("heads (4) must divide dModel (30)");
         assertThatThrownBy(() -> BartHerbTrainingConfig.builder().optPatience(0).build())
                 .hasMessage("patience must be at least 1, got 0");
+        assertThatThrownBy(() -> BartHerbTrainingConfig.builder().optCheckpointEverySteps(-1).build())
+                .hasMessage("checkpointEverySteps must be at least 0, got -1");
     }
 }

@@ -3,7 +3,6 @@ package org.tcmrx.dpo;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.awt.Color;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,6 +19,7 @@ import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 import org.tcmrx.core.Jsonl;
+import org.tcmrx.core.internal.AtomicFiles;
 
 /**
  * The chart of a DPO run, drawn with JFreeChart: three panels over the optimizer step, the loss (training and, when
@@ -55,7 +55,8 @@ public final class DpoChart {
 
     /**
      * Reads the series of a {@link LoraDpoTrainer} log: the {@code loss} and rewards of every step line and the
-     * {@code eval_loss} of every evaluation. A step logged twice keeps its last value; non-finite values are left out.
+     * {@code eval_loss} of every evaluation. A step logged twice keeps its last value; non-finite values are left out,
+     * and so is a torn last line, what a run killed midway leaves ({@link Jsonl#readAppended}).
      *
      * @param metricsFile the JSON Lines file
      * @return the chart
@@ -64,7 +65,7 @@ public final class DpoChart {
      */
     public static DpoChart fromMetrics(Path metricsFile) throws IOException {
         Map<String, Map<Integer, Double>> series = new LinkedHashMap<>();
-        for (JsonNode line : Jsonl.read(metricsFile, JsonNode.class)) {
+        for (JsonNode line : Jsonl.readAppended(metricsFile, JsonNode.class)) {
             String event = line.path("event").asText();
             int step = line.path("step").asInt(-1);
             if (event.equals("step")) {
@@ -134,16 +135,13 @@ public final class DpoChart {
     }
 
     /**
-     * Writes the chart as a 900 x 800 PNG.
+     * Writes the chart as a 900 x 800 PNG, atomically.
      *
      * @param png the file, replaced when present; its folder is created
-     * @throws IOException when writing fails
+     * @throws IOException when writing fails; the previous file is then unchanged
      */
     public void write(Path png) throws IOException {
-        Path parent = png.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        ChartUtils.saveChartAsPNG(png.toFile(), chart(), 900, 800);
+        JFreeChart chart = chart();
+        AtomicFiles.write(png, out -> ChartUtils.writeChartAsPNG(out, chart, 900, 800));
     }
 }

@@ -1,5 +1,6 @@
 package org.tcmrx.dpo;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tcmrx.core.Jsonl;
 import org.tcmrx.core.Progress;
 import org.tcmrx.core.Provenance;
 import org.tcmrx.core.internal.AtomicFiles;
@@ -129,6 +131,36 @@ public final class LoraDpoTrainer implements DpoTrainer {
      */
     public DpoResult train(List<PreferencePair> train, List<PreferencePair> valid, List<TrainingListener> listeners)
             throws IOException {
+        return run(train, valid, listeners, null);
+    }
+
+    /**
+     * Continues a run from one of its checkpoints, e.g. {@code TrainingLoop.lastCheckpointOrNull(outputDir)} after
+     * the process was killed: the same model as when that run started (its base weights, and its adapter when it had
+     * one), pairs and configuration (the seed above all) give, on CPU, the steps the uninterrupted run takes. The
+     * reference log-probabilities come from the run's cache ({@code reference_logps.jsonl}, reused since the
+     * reference model is the same), then the checkpoint's adapter weights, AdamW state and position replace the
+     * starting ones; the log keeps one line per step and {@link DpoResult#firstStep()} is the run's first step.
+     *
+     * @param train the training pairs of the original run
+     * @param valid the held-out pairs of the original run
+     * @param checkpoint a {@code checkpoint-<step>} or {@code best} folder of the original run
+     * @param listeners more listeners, told after the log
+     * @return the run; its steps and history count those before the checkpoint
+     * @throws IOException when the checkpoint cannot be read or a file cannot be written
+     * @throws org.tcmrx.core.MalformedDataException when the checkpoint does not fit the adapter
+     * @throws IllegalArgumentException as {@link #train(List, List)}, or when {@code checkpoint} is null or was
+     *     trained with another seed
+     * @throws IllegalStateException when the model's adapter is disabled or merged
+     */
+    public DpoResult resume(List<PreferencePair> train, List<PreferencePair> valid, Path checkpoint,
+            List<TrainingListener> listeners) throws IOException {
+        Checks.notNull(checkpoint, "checkpoint");
+        return run(train, valid, listeners, checkpoint);
+    }
+
+    private DpoResult run(List<PreferencePair> train, List<PreferencePair> valid, List<TrainingListener> listeners,
+            Path checkpoint) throws IOException {
         if (train == null || valid == null || listeners == null) {
             throw new IllegalArgumentException("train, valid and listeners must not be null");
         }
@@ -157,10 +189,10 @@ public final class LoraDpoTrainer implements DpoTrainer {
             store.borrow(model.parameters(), false);
             store.borrow(adapter.parameters(), true);
             DpoTask task = new DpoTask(model, config, trainSet.pairs(), validSet.pairs(), reference, padId, store);
-            StepRecorder steps = new StepRecorder();
+            StepRecorder steps = new StepRecorder(out.resolve(METRICS_FILE));
             TrainingLoop<List<PairEncoder.EncodedPair>> loop = new TrainingLoop<>(loopConfig(
                     trainSet.pairs().size(), !validSet.pairs().isEmpty(), out, adapter, steps, listeners));
-            TrainingResult result = loop.train(task);
+            TrainingResult result = checkpoint == null ? loop.train(task) : loop.resume(task, checkpoint);
             Path best = out.resolve("best").resolve("model.safetensors");
             if (!validSet.pairs().isEmpty() && Files.exists(best)) {
                 store.load(best, false);
@@ -170,7 +202,7 @@ public final class LoraDpoTrainer implements DpoTrainer {
             Path adapterDir = out.resolve(ADAPTER_DIR);
             adapter.save(adapterDir);
             DpoChart.fromMetrics(out.resolve(METRICS_FILE)).write(out.resolve(CHART_FILE));
-            Provenance provenance = provenance(trainSet, validSet, reference, result);
+            Provenance provenance = provenance(trainSet, validSet, reference, result, checkpoint);
             AtomicFiles.writeString(adapterDir.resolve(PROVENANCE_FILE),
                     Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(provenance) + "\n");
             return new DpoResult(result, trainSet.pairs().size(), validSet.pairs().size(),
@@ -197,8 +229,8 @@ public final class LoraDpoTrainer implements DpoTrainer {
                 .addListener(steps)
                 .addListener(new TrainingListener() {
                     @Override
-                    public void onCheckpoint(int step, Path folder) throws IOException {
-                        adapter.save(folder); // every checkpoint is also a PEFT adapter folder
+                    public void onCheckpointWriting(int step, Path folder) throws IOException {
+                        adapter.save(folder); // every checkpoint is also a PEFT adapter folder, written with it
                     }
                 });
         listeners.forEach(loop::addListener);
@@ -206,7 +238,7 @@ public final class LoraDpoTrainer implements DpoTrainer {
     }
 
     private Provenance provenance(PairEncoder.Encoding trainSet, PairEncoder.Encoding validSet,
-            ReferenceLogProbs reference, TrainingResult result) {
+            ReferenceLogProbs reference, TrainingResult result, Path checkpoint) {
         Provenance.Builder p = Provenance.builder("LoraDpoTrainer").optSeed(config.seed());
         config.summary().forEach(p::addParameter);
         p.addParameter("model_type", model.config().modelType())
@@ -223,20 +255,53 @@ public final class LoraDpoTrainer implements DpoTrainer {
                 .addParameter("epochs_run", result.epochs())
                 .addParameter("final_loss", result.finalTrainLoss())
                 .addParameter("best_step", result.bestStep())
-                .addParameter("best_eval_loss", result.bestMetric());
+                .addParameter("best_eval_loss", result.bestMetric())
+                .addParameter("resumed_from", checkpoint == null ? "-" : checkpoint.toString());
         return p.build();
     }
 
-    /** Keeps the first and the last step's metrics, with the loss. */
+    /**
+     * Keeps the first and the last step's metrics, with the loss; a resumed run takes those of the steps before its
+     * checkpoint from the log, which the log listener has already cut there.
+     */
     private static final class StepRecorder implements TrainingListener {
+        private final Path log;
         private Map<String, Double> first = Map.of();
         private Map<String, Double> last = Map.of();
+
+        StepRecorder(Path log) {
+            this.log = log;
+        }
 
         @Override
         public void onStep(StepMetrics m) {
             Map<String, Double> values = new LinkedHashMap<>();
             values.put("loss", m.loss());
             values.putAll(m.metrics());
+            record(values);
+        }
+
+        @Override
+        public void onResume(int step, Path checkpoint) throws IOException {
+            if (!Files.isRegularFile(log)) {
+                return;
+            }
+            for (JsonNode line : Jsonl.readAppended(log, JsonNode.class)) {
+                if ("step".equals(line.path("event").asText())) {
+                    Map<String, Double> values = new LinkedHashMap<>();
+                    values.put("loss", number(line.path("loss")));
+                    DpoTask.METRICS.forEach(name -> values.put(name, number(line.path(name))));
+                    record(values);
+                }
+            }
+        }
+
+        /** A logged number; NaN is logged as the string {@code "NaN"}. */
+        private static double number(JsonNode value) {
+            return value.isNumber() ? value.asDouble() : Double.NaN;
+        }
+
+        private void record(Map<String, Double> values) {
             if (first.isEmpty()) {
                 first = values;
             }

@@ -209,7 +209,7 @@ class LoraDpoTrainerTest {
     }
 
     @Test
-    @DisplayName("refuses a disabled adapter, no training pair, and a null pair")
+    @DisplayName("refuses a disabled adapter, no training pair, a null pair, and a resume without a checkpoint")
     void errors() throws IOException {
         LoraAdapter adapter = model.applyLora(LORA, 1);
         adapter.setEnabled(false);
@@ -226,5 +226,7 @@ class LoraDpoTrainerTest {
         withNull.set(2, null);
         assertThatThrownBy(() -> trainer.train(withNull, List.of())).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("pairs[2] must not be null");
+        assertThatThrownBy(() -> trainer.resume(pairs(), List.of(), null, List.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("checkpoint must not be null");
     }
 }

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import javax.imageio.ImageIO;
 import org.tcmrx.core.Jsonl;
+import org.tcmrx.core.internal.AtomicFiles;
 
 /**
  * A line chart of a run's training loss per step and validation loss per evaluation, drawn with Java2D and written as
@@ -53,7 +54,8 @@ public final class SftLossChart {
     /**
      * Reads the points of a {@code JsonlMetricsListener} log: the {@code loss} of every {@code step} event and the
      * {@code eval_loss} of every {@code evaluation} event. A step logged twice (a run resumed from an earlier
-     * checkpoint into the same folder) keeps its last value; skipped steps (loss NaN) are left out.
+     * checkpoint into the same folder) keeps its last value; skipped steps (loss NaN) are left out, and so is a torn
+     * last line, what a run killed midway leaves ({@link Jsonl#readAppended}).
      *
      * @param metricsFile the JSON Lines file
      * @return the chart
@@ -63,7 +65,7 @@ public final class SftLossChart {
     public static SftLossChart fromMetrics(Path metricsFile) throws IOException {
         Map<Integer, Double> train = new TreeMap<>();
         Map<Integer, Double> eval = new TreeMap<>();
-        for (JsonNode line : Jsonl.read(metricsFile, JsonNode.class)) {
+        for (JsonNode line : Jsonl.readAppended(metricsFile, JsonNode.class)) {
             String event = line.path("event").asText();
             int step = line.path("step").asInt(-1);
             if (event.equals("step") && line.path("loss").isNumber()) {
@@ -104,19 +106,18 @@ public final class SftLossChart {
     }
 
     /**
-     * Writes the chart as an 800 x 500 PNG.
+     * Writes the chart as an 800 x 500 PNG, atomically.
      *
      * @param png the file, replaced when present; its folder is created
-     * @throws IOException when writing fails
+     * @throws IOException when writing fails; the previous file is then unchanged
      */
     public void write(Path png) throws IOException {
-        Path parent = png.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        if (!ImageIO.write(render(800, 500), "png", png.toFile())) {
-            throw new IOException("no PNG writer in this JVM for " + png);
-        }
+        BufferedImage image = render(800, 500);
+        AtomicFiles.write(png, out -> {
+            if (!ImageIO.write(image, "png", out)) {
+                throw new IOException("no PNG writer in this JVM for " + png);
+            }
+        });
     }
 
     /**

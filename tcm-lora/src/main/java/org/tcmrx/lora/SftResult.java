@@ -1,9 +1,9 @@
 package org.tcmrx.lora;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.tcmrx.core.Provenance;
+import org.tcmrx.core.internal.AtomicFiles;
 import org.tcmrx.core.internal.Json;
 import org.tcmrx.nn.TrainingResult;
 
@@ -80,7 +80,7 @@ public record SftResult(Qwen2Model model, LoraAdapter adapter, TrainingResult tr
         } else {
             model.save(dir);
         }
-        Files.write(dir.resolve(PROVENANCE_FILE), Json.MAPPER.writerWithDefaultPrettyPrinter()
-                .writeValueAsBytes(provenance));
+        byte[] json = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(provenance);
+        AtomicFiles.write(dir.resolve(PROVENANCE_FILE), out -> out.write(json));
     }
 }

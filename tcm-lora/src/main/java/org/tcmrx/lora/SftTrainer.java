@@ -151,8 +151,10 @@ public final class SftTrainer {
     }
 
     /**
-     * Continues a run from one of its checkpoints: the same model (its base weights as they were when that run
-     * started), samples and configuration (the seed above all) give, on CPU, the steps the uninterrupted run takes.
+     * Continues a run from one of its checkpoints, e.g. {@code TrainingLoop.lastCheckpointOrNull(outputDir)} after
+     * the process was killed: the same model (its base weights as they were when that run started), samples and
+     * configuration (the seed above all) give, on CPU, the steps the uninterrupted run takes. The log
+     * ({@value #METRICS_FILE}) loses what the killed run wrote after the checkpoint, so it holds one line per step.
      *
      * @param model the model, without an adapter; trained in place
      * @param tokenizer its tokenizer

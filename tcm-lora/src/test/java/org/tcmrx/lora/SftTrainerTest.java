@@ -221,7 +221,10 @@ class SftTrainerTest {
                 assertThat(r.training().finalTrainLoss()).isEqualTo(straightLoss);
                 r.adapter().parameters().forEach((name, array) ->
                         assertThat(array.toFloatArray()).as(name).containsExactly(straight.get(name)));
-                // Steps 4 and 5 were logged twice; the chart keeps one point per step.
+                // The interrupted run's lines of steps 4 and 5 were cut on resuming from step 3: one line per step.
+                assertThat(Jsonl.read(r.metricsFile(), JsonNode.class).stream()
+                        .filter(line -> line.path("event").asText().equals("step"))
+                        .map(line -> line.path("step").asInt())).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
                 assertThat(SftLossChart.fromMetrics(r.metricsFile()).train()).hasSize(8);
             }
         }

@@ -1,16 +1,21 @@
 package org.tcmrx.nn;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.tcmrx.core.Jsonl;
 import org.tcmrx.core.internal.Checks;
 
 /**
  * Writes one JSON line per training event to a file, each appended whole ({@link Jsonl#append}), so a crashed run
- * leaves a readable log and a resumed run simply continues it. Keys follow Hugging Face's {@code log_history}:
+ * leaves a readable log ({@link Jsonl#readAppended} leaves out a torn last line). A resumed run continues it after
+ * cutting what the crashed run logged past the checkpoint ({@link #onResume}), so that every step appears once, as in
+ * a run that was never interrupted. Keys follow Hugging Face's {@code log_history}:
  *
  * <pre>
  * {"event":"step","step":12,"epoch":1,"loss":0.41,"learning_rate":4.2E-5,"grad_norm":0.93,"millis":35,
@@ -83,6 +88,51 @@ public final class JsonlMetricsListener implements TrainingListener {
         line.put("step", step);
         line.put("path", folder.toString());
         append(line);
+    }
+
+    /**
+     * Cuts what the log holds past the checkpoint, with a torn last line: every line after the last
+     * {@code checkpoint} line of that folder (its name and step), the run's work after it being about to run again.
+     * Without such a line (the process died between writing the folder and logging it), every line of a later step
+     * and every {@code end} line after the last {@code step} line of the checkpoint's step goes. Nothing happens
+     * when the file does not exist.
+     */
+    @Override
+    public void onResume(int step, Path checkpoint) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        List<JsonNode> lines = Jsonl.readAppended(file, JsonNode.class);
+        String name = checkpoint.getFileName().toString();
+        int logged = -1;
+        int stepLine = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            JsonNode line = lines.get(i);
+            if (line.path("step").asInt(-1) != step) {
+                continue;
+            }
+            if (isEvent(line, "checkpoint") && Path.of(line.path("path").asText()).getFileName().toString()
+                    .equals(name)) {
+                logged = i;
+            } else if (isEvent(line, "step")) {
+                stepLine = i;
+            }
+        }
+        boolean exact = logged >= 0;
+        int from = exact ? logged : stepLine;
+        Predicate<JsonNode> redone = new Predicate<>() {
+            private int index;
+
+            @Override
+            public boolean test(JsonNode line) {
+                return index++ > from && (exact || isEvent(line, "end") || line.path("step").asInt(-1) > step);
+            }
+        };
+        Jsonl.truncateBefore(file, JsonNode.class, redone);
+    }
+
+    private static boolean isEvent(JsonNode line, String kind) {
+        return kind.equals(line.path("event").asText());
     }
 
     @Override

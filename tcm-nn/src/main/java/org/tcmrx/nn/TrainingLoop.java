@@ -40,6 +40,10 @@ import org.tcmrx.nn.internal.NativeArrays;
  * engine's random generator is reseeded from {@code (seed, step)} before every step, so a run resumed from a
  * checkpoint repeats, on CPU, exactly the steps the uninterrupted run takes.
  *
+ * <p>Crashes: a checkpoint folder appears whole or not at all (see {@link #lastCheckpointOrNull}), so a process
+ * killed at any moment, even by {@code kill -9}, can be resumed from the newest complete one with
+ * {@link #resume}; the hidden temporary folders it left are cleaned up when the next run starts.
+ *
  * @param <B> the task's batch type
  */
 public final class TrainingLoop<B> {
@@ -78,13 +82,32 @@ public final class TrainingLoop<B> {
      */
     public TrainingResult train(TrainingTask<B> task) throws IOException {
         Checks.notNull(task, "task");
+        if (config.checkpointDir() != null) {
+            Checkpoints.recover(config.checkpointDir());
+        }
         return run(task, new RunState(), null);
     }
 
     /**
+     * Finds the checkpoint to resume a run from: the {@code checkpoint-<step>} folder of the highest step that is
+     * complete. Checkpoints are written into a hidden temporary folder and renamed into place, so a process killed
+     * while writing one leaves only that hidden folder, which is never taken; a step folder missing one of its files
+     * or holding an unreadable or mismatched {@code trainer_state.json} is passed over with a warning.
+     *
+     * @param checkpointDir the run's checkpoint directory ({@link TrainingConfig#checkpointDir()})
+     * @return the folder, or null when there is none
+     * @throws IOException when the directory cannot be listed
+     * @throws IllegalArgumentException when {@code checkpointDir} is null
+     */
+    public static Path lastCheckpointOrNull(Path checkpointDir) throws IOException {
+        return Checkpoints.latest(Checks.notNull(checkpointDir, "checkpointDir"));
+    }
+
+    /**
      * Continues a run from a checkpoint folder: loads its trainable parameters into the task's store, its optimizer
-     * state and its position (epoch, batch, step, early-stopping counters, history), then trains on under this
-     * loop's config, which should be the checkpointed run's (the seed must be).
+     * state and its position (epoch, batch, step, early-stopping counters, history), tells the listeners
+     * ({@link TrainingListener#onResume}), then trains on under this loop's config, which should be the checkpointed
+     * run's (the seed must be). A checkpoint taken when early stopping ended the run resumes as ended.
      *
      * @param task the model, data and metrics, built as for the original run
      * @param checkpoint a {@code checkpoint-<step>} or {@code best} folder
@@ -96,6 +119,9 @@ public final class TrainingLoop<B> {
     public TrainingResult resume(TrainingTask<B> task, Path checkpoint) throws IOException {
         Checks.notNull(task, "task");
         Checks.notNull(checkpoint, "checkpoint");
+        if (config.checkpointDir() != null) {
+            Checkpoints.recover(config.checkpointDir());
+        }
         TrainerState state = Checkpoints.readState(checkpoint);
         if (state.seed() != config.seed()) {
             throw new IllegalArgumentException("checkpoint " + checkpoint + " was trained with seed " + state.seed()
@@ -105,7 +131,14 @@ public final class TrainingLoop<B> {
         Path model = checkpoint.resolve(Checkpoints.MODEL);
         checkHoldsTrainable(model, store);
         store.load(model, false);
-        return run(task, RunState.of(state), checkpoint.resolve(Checkpoints.OPTIMIZER));
+        RunState run = RunState.of(state);
+        // The counter reaches the patience only at the evaluation that stops the run.
+        EarlyStopping rule = config.earlyStopping();
+        run.stoppedEarly = rule != null && rule.patience() > 0 && run.evaluationsWithoutImprovement >= rule.patience();
+        for (TrainingListener l : config.listeners()) {
+            l.onResume(state.globalStep(), checkpoint);
+        }
+        return run(task, run, checkpoint.resolve(Checkpoints.OPTIMIZER));
     }
 
     /** The checkpoint must hold every trainable parameter and nothing the store lacks. */
@@ -176,7 +209,7 @@ public final class TrainingLoop<B> {
 
     private void epochs(TrainingTask<B> task, ParameterStore store, AdamW optimizer, Stepper<B> stepper,
             RunState run) throws IOException {
-        while (run.epoch < config.epochs() && !limitReached(run)) {
+        while (run.epoch < config.epochs() && !limitReached(run) && !run.stoppedEarly) {
             Random rng = new Random(Seeds.derive(config.seed(), DATA_ORDER, run.epoch));
             List<B> batches = List.copyOf(task.batches(run.epoch, rng));
             if (batches.isEmpty()) {
@@ -217,7 +250,8 @@ public final class TrainingLoop<B> {
                     return;
                 }
             }
-            if (config.evalEverySteps() == 0) {
+            // Resumed from the best checkpoint of this very evaluation, the run has it in its history already.
+            if (config.evalEverySteps() == 0 && !evaluatedAt(run, run.globalStep)) {
                 evaluate(task, store, optimizer, run);
             }
             run.epoch++;
@@ -229,6 +263,10 @@ public final class TrainingLoop<B> {
                 return;
             }
         }
+    }
+
+    private static boolean evaluatedAt(RunState run, int step) {
+        return !run.history.isEmpty() && run.history.get(run.history.size() - 1).step() == step;
     }
 
     private boolean limitReached(RunState run) {
@@ -283,7 +321,12 @@ public final class TrainingLoop<B> {
         Provenance.Builder provenance = Provenance.builder("TrainingLoop").optSeed(config.seed());
         config.summary().forEach(provenance::addParameter);
         provenance.addParameter("global_step", run.globalStep);
-        Checkpoints.write(folder, store, optimizer, run.toState(config), provenance.build());
+        int step = run.globalStep;
+        Checkpoints.write(folder, store, optimizer, run.toState(config), provenance.build(), tmp -> {
+            for (TrainingListener l : config.listeners()) {
+                l.onCheckpointWriting(step, tmp);
+            }
+        });
         for (TrainingListener l : config.listeners()) {
             l.onCheckpoint(run.globalStep, folder);
         }

@@ -14,7 +14,7 @@ import java.util.Random;
  * and {@code b} ({@value BIAS}) train and the mixing matrix {@code P} ({@value PROJ}) is frozen. Batches are lists of
  * row indices, turned into arrays in the step's scope.
  */
-final class RegressionTask implements TrainingTask<RegressionTask.Batch> {
+class RegressionTask implements TrainingTask<RegressionTask.Batch> {
     static final String WEIGHT = "linear.weight";
     static final String BIAS = "linear.bias";
     static final String PROJ = "proj.weight";

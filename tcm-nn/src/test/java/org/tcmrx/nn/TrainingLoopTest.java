@@ -204,41 +204,10 @@ class TrainingLoopTest {
     @Nested
     @DisplayName("early stopping")
     class Stopping {
-        /** The regression task with scripted validation losses. */
-        private final class Scripted implements TrainingTask<RegressionTask.Batch> {
-            final RegressionTask inner = task(4, true);
-            final double[] losses;
-            int calls;
-
-            Scripted(double... losses) {
-                this.losses = losses;
-            }
-
-            @Override
-            public List<RegressionTask.Batch> batches(int epoch, Random rng) {
-                return inner.batches(epoch, rng);
-            }
-
-            @Override
-            public NDArray loss(RegressionTask.Batch batch, NDManager scope) {
-                return inner.loss(batch, scope);
-            }
-
-            @Override
-            public Map<String, Double> evaluate() {
-                return Map.of("eval_loss", losses[calls++]);
-            }
-
-            @Override
-            public ParameterStore parameters() {
-                return inner.parameters();
-            }
-        }
-
         @Test
         @DisplayName("stops after patience evaluations without improvement and keeps best/")
         void stops(@TempDir Path dir) throws IOException {
-            Scripted task = new Scripted(1.0, 0.5, 0.45, 0.7, 0.3);
+            ScriptedTask task = new ScriptedTask(base, 1.0, 0.5, 0.45, 0.7, 0.3);
             Map<Integer, float[]> weightAt = new HashMap<>();
             TrainingListener snapshot = new TrainingListener() {
                 @Override
@@ -269,7 +238,7 @@ class TrainingLoopTest {
         @Test
         @DisplayName("a missing metric fails naming what evaluate() returned")
         void missingMetric() {
-            Scripted task = new Scripted(1.0);
+            ScriptedTask task = new ScriptedTask(base, 1.0);
             TrainingLoop<RegressionTask.Batch> loop = new TrainingLoop<>(config(100).optEvalEverySteps(2)
                     .optEarlyStopping(new EarlyStopping("eval_recall", EarlyStopping.Mode.MAX, 1, 0)).build());
             assertThatThrownBy(() -> loop.train(task)).isInstanceOf(IllegalStateException.class)

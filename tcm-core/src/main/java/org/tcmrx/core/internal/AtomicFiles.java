@@ -12,7 +12,9 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Writes files atomically: the content goes to a temporary file in the same folder, is forced to disk, and is then
- * renamed over the target, so readers see either the old file or the complete new one.
+ * renamed over the target, and the folder is forced to disk too, so readers (and a restart after a crash or a power
+ * cut) see either the old file or the complete new one. A process killed midway leaves at most a hidden
+ * {@code .<name>…tmp} file beside the target, never a partial target.
  */
 public final class AtomicFiles {
     private AtomicFiles() {}
@@ -54,8 +56,28 @@ public final class AtomicFiles {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING);
             }
+            syncDirectory(dir);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Forces a folder's entries (the names a rename or a new file put there) to disk, so that a rename survives a
+     * power cut, not only a killed process. Does nothing where the platform cannot open a folder for this (Windows).
+     *
+     * @param dir the folder
+     * @throws IOException when the folder can be opened but not forced
+     */
+    public static void syncDirectory(Path dir) throws IOException {
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(dir, StandardOpenOption.READ);
+        } catch (IOException e) {
+            return; // a folder cannot be opened on this platform; its rename is as durable as the OS makes it
+        }
+        try (channel) {
+            channel.force(true);
         }
     }
 
