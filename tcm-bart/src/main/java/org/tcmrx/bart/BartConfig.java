@@ -205,16 +205,7 @@ public record BartConfig(
      */
     public static BartConfig read(Path file) throws IOException {
         String location = file.toString();
-        JsonNode json;
-        try {
-            json = Json.MAPPER.readTree(file.toFile());
-        } catch (JsonProcessingException e) {
-            throw new MalformedDataException(location, e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
-                    null, "not valid JSON: " + e.getOriginalMessage(), e);
-        }
-        if (json == null || !json.isObject()) {
-            throw new MalformedDataException(location, 0, null, "expected a JSON object");
-        }
+        ObjectNode json = Json.readObject(file);
         JsonNode type = json.get("model_type");
         if (type != null && !(type.isTextual() && type.textValue().equals(MODEL_TYPE))) {
             // Without this check another model's config.json would read as BART's defaults and fail later, on a

@@ -91,6 +91,10 @@ class BartConfigTest {
             Path notJson = write(dir, "{\"d_model\": 64,");
             assertThatThrownBy(() -> BartConfig.read(notJson)).isInstanceOf(MalformedDataException.class)
                     .hasMessageStartingWith(notJson + ":1: not valid JSON: ");
+            Path utf32 = write(dir, "{\u0000\u0000\u0000}");
+            assertThatThrownBy(() -> BartConfig.read(utf32)).isInstanceOf(MalformedDataException.class)
+                    .hasMessage(utf32 + ": not valid JSON: Unexpected EOF in the middle of a 4-byte UTF-32 char: "
+                            + "got 1, needed 4, at char #1, byte #5)");
         }
 
         @Test

@@ -224,6 +224,11 @@ public final class LungCaseReader {
                 throw new MalformedDataException(location, lineNumber, DOSE_COLUMN,
                         "expected a positive amount for " + herb + ", found '" + m.group(2) + "'");
             }
+            // A decimal of more than 308 digits reads as infinity, which no dose holds.
+            if (Double.isInfinite(amount)) {
+                throw new MalformedDataException(location, lineNumber, DOSE_COLUMN,
+                        "amount for " + herb + " is too large to read, found '" + m.group(2) + "'");
+            }
             given.computeIfAbsent(herb, h -> new ArrayList<>()).add(new Dose(amount, unit(m.group(3), stats)));
         }
         Map<Herb, Dose> doses = new HashMap<>();

@@ -50,9 +50,13 @@ public record ThreeSectionAnswer(String analysis, List<String> herbs, String exp
                     + "[ \\t]*(?<rb>[】\\]］])?(?<close>\\*\\*|__)?[ \\t]*(?<colon>[：:])?");
     /** Where the prescription is cut into items. */
     private static final Pattern SEPARATORS = Pattern.compile("[、，,；;。\\s\\u3000]+");
-    /** A dose at the end of an item: a number or range, an optional unit, optionally in brackets. */
+    /**
+     * A dose at the end of an item: a number or range, an optional unit, optionally in brackets. The number starts
+     * where a run of digits does: a match from inside the run would also match from its start, and trying every
+     * start made a long run of digits cost time quadratic in its length.
+     */
     private static final Pattern DOSE = Pattern.compile(
-            "[(（\\[【]?[ \\t]*[0-9０-９]+(?:[.．][0-9０-９]+)?(?:[-~～—][0-9０-９]+(?:[.．][0-9０-９]+)?)?[ \\t]*"
+            "[(（\\[【]?[ \\t]*(?<![0-9０-９])[0-9０-９]+(?:[.．][0-9０-９]+)?(?:[-~～—][0-9０-９]+(?:[.．][0-9０-９]+)?)?[ \\t]*"
                     + "(?:g|G|ｇ|克|钱|两|mg|ml|mL|毫升|枚|片|个|粒|只|条|支)?[ \\t]*[)）\\]】]?$");
     /** A single dose in units of mass at the end of an item, optionally in brackets: its number and unit. */
     private static final Pattern GRAMS = Pattern.compile(
@@ -249,8 +253,9 @@ public record ThreeSectionAnswer(String analysis, List<String> herbs, String exp
      * Reads the doses written with the prescription's herbs, e.g. {@code 麻黄9g}, {@code 桂枝(6克)} or {@code 附子 15g}, for
      * dose checks. Items are cut as in {@link #parse(String)}; a dose counts when it is a single number with a unit
      * of mass, {@code g} (also full-width), {@code 克} or {@code mg}, read as grams, at the end of the herb's item
-     * or alone in the item right after it ({@code 附子 15g}). A range ({@code 6-9g}), a count ({@code 3枚}) or a
-     * number without a unit gives no dose. A herb written twice keeps its first dose.
+     * or alone in the item right after it ({@code 附子 15g}). A range ({@code 6-9g}), a count ({@code 3枚}), a
+     * number without a unit, or an amount that is zero grams or more than a {@code double} holds gives no dose. A
+     * herb written twice keeps its first dose.
      *
      * @param text the answer's text
      * @return the doses in grams by herb name as parsed, in prescription order; empty when the text has no usable
@@ -275,8 +280,10 @@ public record ThreeSectionAnswer(String analysis, List<String> herbs, String exp
             Matcher m = GRAMS.matcher(EMPHASIS.matcher(item.strip()).replaceAll(""));
             if (owner != null && m.find()) {
                 double amount = Double.parseDouble(Normalizer.normalize(m.group(1), Normalizer.Form.NFKC));
-                if (amount > 0) {
-                    doses.putIfAbsent(owner, Dose.grams(m.group(2).equals("mg") ? amount / 1000 : amount));
+                double grams = m.group(2).equals("mg") ? amount / 1000 : amount;
+                // Hundreds of digits read as infinity, or as zero in milligrams: neither is a dose.
+                if (grams > 0 && Double.isFinite(grams)) {
+                    doses.putIfAbsent(owner, Dose.grams(grams));
                 }
             }
         }

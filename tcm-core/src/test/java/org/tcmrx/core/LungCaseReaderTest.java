@@ -194,6 +194,14 @@ class LungCaseReaderTest {
         }
 
         @Test
+        @DisplayName("an amount too large to read, which would parse to infinity")
+        void tooLarge() throws IOException {
+            String amount = "1" + "0".repeat(309);
+            writeRows(row("僵蚕", "僵蚕$" + amount + "@g"));
+            assertFails(":2: Herb_dose: amount for 僵蚕 is too large to read, found '" + amount + "'");
+        }
+
+        @Test
         @DisplayName("a dose for a herb not prescribed, with either policy")
         void unprescribed() throws IOException {
             writeRows(row("僵蚕", "僵蚕$15@g,人参$9@g"));

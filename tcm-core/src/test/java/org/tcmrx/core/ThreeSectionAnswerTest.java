@@ -2,7 +2,9 @@ package org.tcmrx.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -145,6 +147,17 @@ class ThreeSectionAnswerTest {
             assertThat(parse("症状分析：a\n处方推荐：甘草(炙)、大枣3枚\n处方解释：b").answerOrNull().herbs())
                     .containsExactly("甘草(炙)", "大枣");
         }
+
+        @Test
+        @DisplayName("a run of 200,000 digits reads in time linear in its length, not quadratic")
+        void longDigits() {
+            String item = "麻黄" + "1".repeat(200_000);
+            String text = "症状分析：a\n处方推荐：" + item + "x\n处方解释：b";
+            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+                assertThat(parse(text).answerOrNull().herbs()).containsExactly(item + "x");
+                assertThat(ThreeSectionAnswer.doses(text)).isEmpty();
+            });
+        }
     }
 
     @Nested
@@ -249,6 +262,15 @@ class ThreeSectionAnswerTest {
             assertThat(ThreeSectionAnswer.doses("处方推荐：麻黄9g")).isEmpty();
             assertThatThrownBy(() -> ThreeSectionAnswer.doses(null)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("text must not be null");
+        }
+
+        @Test
+        @DisplayName("gives no dose, and does not throw, for grams a double cannot hold")
+        void outOfRange() {
+            String huge = "1" + "0".repeat(309);
+            String tiny = "0." + "0".repeat(322) + "1";
+            String text = "症状分析：a\n处方推荐：麻黄" + huge + "g、桂枝" + tiny + "mg、甘草3g\n处方解释：b";
+            assertThat(ThreeSectionAnswer.doses(text)).containsExactly(Map.entry("甘草", Dose.grams(3)));
         }
     }
 }

@@ -107,13 +107,19 @@ public final class HerbKnowledge {
             if (profiles.containsKey(v[0])) {
                 throw new MalformedDataException(location, n, "name", "herb '" + v[0] + "' appears twice");
             }
-            profiles.put(v[0], new HerbProfile(v[0], v[1], split(v[2]), split(v[3]), v[4]));
+            profiles.put(v[0], new HerbProfile(v[0], v[1], split(v[2], location, n, COLUMNS.get(2)),
+                    split(v[3], location, n, COLUMNS.get(3)), v[4]));
         });
         return new HerbKnowledge(name, profiles);
     }
 
-    private static List<String> split(String s) {
-        return Arrays.stream(s.split("、")).map(String::strip).filter(x -> !x.isEmpty()).toList();
+    private static List<String> split(String s, String location, long line, String column) {
+        List<String> names = Arrays.stream(s.split("、")).map(String::strip).filter(x -> !x.isEmpty()).toList();
+        if (names.isEmpty()) {
+            throw new MalformedDataException(location, line, column, "no name in '" + s
+                    + "'; expected names separated by 、");
+        }
+        return names;
     }
 
     /**

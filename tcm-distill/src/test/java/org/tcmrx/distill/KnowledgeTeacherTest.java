@@ -127,6 +127,9 @@ class KnowledgeTeacherTest {
             assertThatThrownBy(() -> read("name\tnature\tflavour\tmeridian\tefficacy\n麻黄\t温\t辛\t肺\t发汗\n"
                     + "麻黄\t温\t辛\t肺\t发汗\n"))
                     .isInstanceOf(MalformedDataException.class).hasMessage("t.tsv:3: name: herb '麻黄' appears twice");
+            assertThatThrownBy(() -> read("name\tnature\tflavour\tmeridian\tefficacy\n麻黄\t温\t辛\t、 、\t发汗\n"))
+                    .isInstanceOf(MalformedDataException.class)
+                    .hasMessage("t.tsv:2: meridian: no name in '、 、'; expected names separated by 、");
             assertThatThrownBy(() -> read("name\tnature\n"))
                     .isInstanceOf(MalformedDataException.class).hasMessageStartingWith("t.tsv:1: header: missing "
                             + "column 'flavour'");

@@ -241,16 +241,7 @@ public record Qwen2Config(
      */
     public static Qwen2Config read(Path file) throws IOException {
         String location = file.toString();
-        JsonNode json;
-        try {
-            json = Json.MAPPER.readTree(file.toFile());
-        } catch (JsonProcessingException e) {
-            throw new MalformedDataException(location, e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
-                    null, "not valid JSON: " + e.getOriginalMessage(), e);
-        }
-        if (json == null || !json.isObject()) {
-            throw new MalformedDataException(location, 0, null, "expected a JSON object");
-        }
+        ObjectNode json = Json.readObject(file);
         ObjectNode merged = Json.MAPPER.valueToTree(HF_DEFAULTS);
         Map<String, Object> others = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> e : json.properties()) {

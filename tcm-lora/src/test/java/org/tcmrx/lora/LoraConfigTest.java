@@ -152,6 +152,8 @@ class LoraConfigTest {
             expectFile(dir, "{\"peft_type\": \"PREFIX_TUNING\"}",
                     "peft_type: unsupported value 'PREFIX_TUNING'; expected 'LORA'");
             expectFile(dir, "[1]", "expected a JSON object");
+            expectFile(dir, "{\u0000\u0000\u0000}", "not valid JSON: Unexpected EOF in the middle of a 4-byte UTF-32 "
+                    + "char: got 1, needed 4, at char #1, byte #5)");
             Path file = write(dir, "{\"r\": \"four\"}");
             assertThatThrownBy(() -> LoraConfig.read(file)).isInstanceOf(MalformedDataException.class)
                     .hasMessageStartingWith(file + ": r: ");

@@ -140,6 +140,10 @@ class Qwen2ConfigTest {
             Path array = write(dir, "[1]");
             assertThatThrownBy(() -> Qwen2Config.read(array)).isInstanceOf(MalformedDataException.class)
                     .hasMessage(array + ": expected a JSON object");
+            Path utf32 = write(dir, "{\u0000\u0000\u0000}");
+            assertThatThrownBy(() -> Qwen2Config.read(utf32)).isInstanceOf(MalformedDataException.class)
+                    .hasMessage(utf32 + ": not valid JSON: Unexpected EOF in the middle of a 4-byte UTF-32 char: "
+                            + "got 1, needed 4, at char #1, byte #5)");
         }
 
         private void expect(Path dir, String json, String message) throws IOException {

@@ -301,6 +301,9 @@ class QwenTokenizerTest {
             Files.writeString(file, "[1]");
             assertThatThrownBy(() -> QwenTokenizer.load(file)).isInstanceOf(MalformedDataException.class)
                     .hasMessage(file + ":1: expected a JSON object");
+            Files.write(file, new byte[] {'{', 0, 0, 0, '}'});
+            expect(file, "not valid JSON: Unexpected EOF in the middle of a 4-byte UTF-32 char: got 1, needed 4, at "
+                    + "char #1, byte #5)");
             Files.writeString(file, "{\"added_tokens\": []}");
             expect(file, "model: missing; expected Qwen's byte-level BPE model");
             Files.writeString(file, "{\"model\": {\"type\": \"WordPiece\", \"vocab\": {}}}");
@@ -319,6 +322,19 @@ class QwenTokenizerTest {
                     .hasMessage(file + ":3: not a tokenizer Hugging Face can load: data did not match any variant "
                             + "of untagged enum PreTokenizerUntagged (column 34)")
                     .satisfies(e -> assertThat(((MalformedDataException) e).line()).isEqualTo(3));
+        }
+
+        @Test
+        @DisplayName("an id of 2^31-1, whose vocabulary size would overflow an int")
+        void largestId(@TempDir Path dir) throws IOException {
+            Path file = dir.resolve("tokenizer.json");
+            Files.writeString(file, "{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 2147483647}}}");
+            expect(file, "model.vocab: token 'a' has the id 2147483647; the largest id an int-sized vocabulary "
+                    + "holds is 2147483646");
+            Files.writeString(file, "{\"model\": {\"type\": \"BPE\", \"vocab\": {}}, \"added_tokens\": "
+                    + "[{\"id\": 2147483647, \"content\": \"<|im_end|>\"}]}");
+            expect(file, "added_tokens[0]: token '<|im_end|>' has the id 2147483647; the largest id an int-sized "
+                    + "vocabulary holds is 2147483646");
         }
 
         private void expect(Path file, String message) {

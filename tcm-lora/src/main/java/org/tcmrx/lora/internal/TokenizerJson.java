@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -51,7 +52,7 @@ public record TokenizerJson(Map<String, Integer> addedTokens, int vocabSize) {
      * @throws IOException when the file cannot be read ({@link java.nio.file.NoSuchFileException} naming it when it
      *     does not exist)
      * @throws MalformedDataException when the file is not JSON, has no BPE model with a vocabulary, or has an id
-     *     that is missing or negative, or an added token twice; its field is the JSON path
+     *     that is missing, negative or 2^31-1, or an added token twice; its field is the JSON path
      */
     public static TokenizerJson read(Path file) throws IOException {
         String location = file.toString();
@@ -71,6 +72,9 @@ public record TokenizerJson(Map<String, Integer> addedTokens, int vocabSize) {
                 throw new MalformedDataException(location, line, null, "expected a JSON object", e);
             }
             throw new MalformedDataException(location, line, path, e.getOriginalMessage(), e);
+        } catch (CharConversionException e) {
+            // Bytes that look like UTF-32 but are not: Jackson reports its wrong guess as an I/O error.
+            throw new MalformedDataException(location, 0, null, "not valid JSON: " + e.getMessage(), e);
         }
         if (root == null) {
             throw new MalformedDataException(location, 0, null, "expected a JSON object");
@@ -110,6 +114,11 @@ public record TokenizerJson(Map<String, Integer> addedTokens, int vocabSize) {
         if (id == null || id < 0) {
             throw new MalformedDataException(location, 0, field, "token '" + token + "' has the id " + id
                     + "; expected a non-negative integer");
+        }
+        // The size of the id space, one more than the largest id, must be an int too.
+        if (id == Integer.MAX_VALUE) {
+            throw new MalformedDataException(location, 0, field, "token '" + token + "' has the id " + id
+                    + "; the largest id an int-sized vocabulary holds is " + (Integer.MAX_VALUE - 1));
         }
         return id;
     }
