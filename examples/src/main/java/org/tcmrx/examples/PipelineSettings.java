@@ -38,8 +38,8 @@ import java.util.Map;
  * @param testLimit at most this many test records (0: all)
  */
 record PipelineSettings(Path data, String format, long seed, String teacher, String teacherUrl, String teacherModel,
-        String apiKeyEnv, Path apiKeyFile, Path base, boolean baseFp16, Path bart, boolean gpu, int copies, int scratchEpochs,
-        int hiddenSize, int layers, int loraEpochs, int maxLength, int maxNewTokens, double margin,
+        String apiKeyEnv, Path apiKeyFile, Path base, boolean baseFp16, Path bart, boolean gpu, int copies,
+        int scratchEpochs, int hiddenSize, int layers, int loraEpochs, int maxLength, int maxNewTokens, double margin,
         boolean reversePairs, String chosen, String loss, double beta, double dpoLearningRate, int dpoEpochs,
         int trainLimit, int testLimit) {
 

@@ -285,7 +285,8 @@ public final class RankerEvaluator {
         /**
          * Checks the answers of rankers that write one ({@link ExplainingHerbRanker}) for faithfulness, recording
          * each case's check ({@link CaseResult#faithfulness()}) and a summary
-         * ({@link EvaluationResult#faithfulness()}); default no check. The answers themselves are kept either way ({@link CaseResult#answer()}).
+         * ({@link EvaluationResult#faithfulness()}); default no check. The answers themselves are kept either way
+         * ({@link CaseResult#answer()}).
          *
          * @param faithfulness the checker, or null for no check
          * @return this builder
